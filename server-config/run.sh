@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds Berth and runs it on Payara Micro with the embedded defaults: H2 in file mode and blobs on the local
+# disk, both under the data directory. Ctrl-C or SIGTERM stops the server (java replaces this shell).
+#
+#   BERTH_PORT       listen port                  (default 5000)
+#   BERTH_BIND       bind address                 (default 127.0.0.1)
+#   BERTH_DATA_DIR   data directory               (default ./data)
+#   BERTH_JAVA_OPTS  JVM options, e.g. -Xmx256m   (default none)
+#   BERTH_SKIP_BUILD=1 runs the WAR already in target/ without building
+set -euo pipefail
+project="$(cd "$(dirname "$0")/.." && pwd)"
+port="${BERTH_PORT:-5000}"
+bind="${BERTH_BIND:-127.0.0.1}"
+data="${BERTH_DATA_DIR:-./data}"
+
+if [ "${BERTH_SKIP_BUILD:-0}" != 1 ]; then
+  (cd "$project" && mvn -q -B -DskipTests package)
+fi
+
+mkdir -p "$data/runtime"
+data="$(cd "$data" && pwd)"
+preboot="$data/runtime/pre-boot.asadmin"
+echo "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=$bind" > "$preboot"
+
+# shellcheck disable=SC2086 # BERTH_JAVA_OPTS is a list of options
+exec java ${BERTH_JAVA_OPTS:-} -Dberth.data.dir="$data" \
+  -jar "$project/target/payara-micro.jar" \
+  --deploy "$project/target/ROOT.war" --contextroot / \
+  --port "$port" --nohazelcast --disablephonehome \
+  --rootdir "$data/runtime/payara" \
+  --prebootcommandfile "$preboot" \
+  --postbootcommandfile "$project/server-config/post-boot.asadmin"

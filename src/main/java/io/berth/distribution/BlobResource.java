@@ -1,0 +1,116 @@
+package io.berth.distribution;
+
+import io.berth.registry.BlobInfo;
+import io.berth.registry.Blobs;
+import io.berth.registry.Reference;
+import io.berth.storage.Digest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
+
+/** {@code /v2/<name>/blobs/<digest>}: fetch (whole or a range), check and delete blobs. */
+@Path("v2/{name: .+}/blobs/{digest}")
+public class BlobResource {
+
+    @Inject
+    Blobs blobs;
+
+    @Context
+    SecurityContext security;
+
+    @HEAD
+    public Response head(@PathParam("name") String name, @PathParam("digest") String digest) {
+        BlobInfo blob = blobs.stat(name, Reference.parseDigest(digest));
+        return headers(Response.ok(), blob).header(HttpHeaders.CONTENT_LENGTH, blob.size()).build();
+    }
+
+    @GET
+    public Response get(@PathParam("name") String name, @PathParam("digest") String digest,
+                        @HeaderParam("Range") String rangeHeader) {
+        BlobInfo blob = blobs.stat(name, Reference.parseDigest(digest));
+        if (rangeHeader == null) {
+            return headers(Response.ok(stream(blob.digest(), 0, blob.size())), blob)
+                    .header(HttpHeaders.CONTENT_LENGTH, blob.size()).build();
+        }
+        ByteRange range = ByteRange.ofRangeHeader(rangeHeader, blob.size());
+        if (range == null) {
+            return Response.fromResponse(OciError.RANGE_INVALID.response("requested range not satisfiable",
+                            rangeHeader))
+                    .header("Content-Range", "bytes */" + blob.size()).build();
+        }
+        return headers(Response.status(Response.Status.PARTIAL_CONTENT)
+                .entity(stream(blob.digest(), range.start(), range.length())), blob)
+                .header("Content-Range", "bytes " + range.start() + "-" + range.end() + "/" + blob.size())
+                .header(HttpHeaders.CONTENT_LENGTH, range.length())
+                .build();
+    }
+
+    private static Response.ResponseBuilder headers(Response.ResponseBuilder response, BlobInfo blob) {
+        return response.type(MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                .header("Docker-Content-Digest", blob.digest().toString())
+                .header(HttpHeaders.ETAG, "\"" + blob.digest() + "\"")
+                .header("Accept-Ranges", "bytes");
+    }
+
+    private StreamingOutput stream(Digest digest, long offset, long length) {
+        return out -> {
+            try (SeekableByteChannel channel = blobs.open(digest)) {
+                copy(channel, offset, length, out);
+            }
+        };
+    }
+
+    private static void copy(SeekableByteChannel channel, long offset, long length, OutputStream out)
+            throws IOException {
+        WritableByteChannel target = Channels.newChannel(out);
+        if (channel instanceof FileChannel file) {
+            long sent = 0;
+            while (sent < length) {
+                long n = file.transferTo(offset + sent, length - sent, target);
+                if (n <= 0) {
+                    throw new IOException("blob ended early");
+                }
+                sent += n;
+            }
+            return;
+        }
+        channel.position(offset);
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+        long remaining = length;
+        while (remaining > 0) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), remaining));
+            int n = channel.read(buffer);
+            if (n < 0) {
+                throw new IOException("blob ended early");
+            }
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                target.write(buffer);
+            }
+            remaining -= n;
+        }
+    }
+
+    @DELETE
+    public Response delete(@PathParam("name") String name, @PathParam("digest") String digest) {
+        blobs.delete(name, Reference.parseDigest(digest), Actors.of(security));
+        return Response.accepted().header(HttpHeaders.CONTENT_LENGTH, 0).build();
+    }
+}

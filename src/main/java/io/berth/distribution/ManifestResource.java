@@ -1,0 +1,76 @@
+package io.berth.distribution;
+
+import io.berth.registry.Manifests;
+import io.berth.registry.StoredManifest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+
+/** {@code /v2/<name>/manifests/<reference>}: pull, push and delete manifests by tag or digest. */
+@Path("v2/{name: .+}/manifests/{reference}")
+public class ManifestResource {
+
+    @Inject
+    Manifests manifests;
+
+    @Context
+    SecurityContext security;
+
+    @GET
+    public Response get(@PathParam("name") String name, @PathParam("reference") String reference) {
+        StoredManifest manifest = manifests.get(name, reference, true, Actors.of(security));
+        return headers(Response.ok(manifest.content()), manifest).build();
+    }
+
+    @HEAD
+    public Response head(@PathParam("name") String name, @PathParam("reference") String reference) {
+        StoredManifest manifest = manifests.get(name, reference, false, Actors.of(security));
+        return headers(Response.ok(), manifest).build();
+    }
+
+    private static Response.ResponseBuilder headers(Response.ResponseBuilder response, StoredManifest manifest) {
+        return response
+                .type(manifest.mediaType())
+                .header(HttpHeaders.CONTENT_LENGTH, manifest.content().length)
+                .header("Docker-Content-Digest", manifest.digest())
+                .header(HttpHeaders.ETAG, "\"" + manifest.digest() + "\"");
+    }
+
+    @PUT
+    public Response put(@PathParam("name") String name, @PathParam("reference") String reference,
+                        @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                        @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
+                        InputStream body) throws IOException {
+        if (contentLength != null && contentLength > Manifests.MAX_MANIFEST_BYTES) {
+            return OciError.SIZE_INVALID.response(413, "manifest exceeds " + Manifests.MAX_MANIFEST_BYTES
+                    + " bytes", null);
+        }
+        byte[] content = body.readNBytes(Manifests.MAX_MANIFEST_BYTES + 1);
+        StoredManifest stored = manifests.put(name, reference, contentType, content, Actors.of(security));
+        Response.ResponseBuilder response = Response.created(URI.create("/v2/" + name + "/manifests/" + stored.digest()))
+                .header("Docker-Content-Digest", stored.digest())
+                .header(HttpHeaders.CONTENT_LENGTH, 0);
+        if (stored.subjectDigest() != null) {
+            response.header("OCI-Subject", stored.subjectDigest());
+        }
+        return response.build();
+    }
+
+    @DELETE
+    public Response delete(@PathParam("name") String name, @PathParam("reference") String reference) {
+        manifests.delete(name, reference, Actors.of(security));
+        return Response.accepted().header(HttpHeaders.CONTENT_LENGTH, 0).build();
+    }
+}

@@ -1,0 +1,16 @@
+package io.berth.distribution;
+
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+import java.util.Map;
+
+/** The JAX-RS application, at the root: registry clients require /v2/ at the host root. */
+@ApplicationPath("/")
+public class RegistryApplication extends Application {
+
+    @Override
+    public Map<String, Object> getProperties() {
+        // Upload Locations are relative (/v2/…), as the spec shows; Jersey would make them absolute.
+        return Map.of("jersey.config.server.headers.location.relative.resolution.disabled", true);
+    }
+}

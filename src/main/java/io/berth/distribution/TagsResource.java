@@ -1,0 +1,32 @@
+package io.berth.distribution;
+
+import io.berth.registry.Manifests;
+import io.berth.registry.Page;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** {@code GET /v2/<name>/tags/list}: a repository's tags in lexical order, paginated. */
+@Path("v2/{name: .+}/tags/list")
+public class TagsResource {
+
+    @Inject
+    Manifests manifests;
+
+    @GET
+    public Response list(@PathParam("name") String name, @QueryParam("n") String n, @QueryParam("last") String last) {
+        int limit = Pagination.limit(n);
+        Page page = manifests.tags(name, last, limit);
+        JsonArrayBuilder tags = Json.createArrayBuilder();
+        page.items().forEach(tags::add);
+        String body = Json.createObjectBuilder().add("name", name).add("tags", tags).build().toString();
+        return Pagination.link(Response.ok(body, MediaType.APPLICATION_JSON_TYPE), "/v2/" + name + "/tags/list",
+                page, limit).build();
+    }
+}

@@ -1,0 +1,134 @@
+package io.berth.distribution;
+
+import io.berth.registry.BlobInfo;
+import io.berth.registry.Blobs;
+import io.berth.registry.Names;
+import io.berth.registry.Problem;
+import io.berth.registry.Reference;
+import io.berth.registry.RegistryException;
+import io.berth.registry.UploadState;
+import io.berth.registry.Uploads;
+import io.berth.storage.Digest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.io.InputStream;
+import java.net.URI;
+
+/** {@code /v2/<name>/blobs/uploads/}: monolithic, chunked and streamed uploads, and cross-repository mounts. */
+@Path("v2/{name: .+}/blobs/uploads")
+public class UploadResource {
+
+    @Inject
+    Uploads uploads;
+
+    @Inject
+    Blobs blobs;
+
+    @Context
+    SecurityContext security;
+
+    @POST
+    @Path("/")
+    public Response start(@PathParam("name") String name, @QueryParam("digest") String digest,
+                          @QueryParam("mount") String mount, @QueryParam("from") String from, InputStream body) {
+        Names.requireRepositoryName(name);
+        String actor = Actors.of(security);
+        if (mount != null) {
+            Digest mounted = Reference.parseDigest(mount);
+            if (from != null && blobs.mount(name, mounted, from, actor)) {
+                return created(name, mounted);
+            }
+            // Not mountable (or no source named): the client uploads instead.
+        } else if (digest != null) {
+            BlobInfo blob = uploads.uploadWhole(name, Reference.parseDigest(digest), body, actor);
+            return created(name, blob.digest());
+        }
+        return progress(Response.accepted(), uploads.start(name, actor));
+    }
+
+    @GET
+    @Path("{uuid}")
+    public Response status(@PathParam("name") String name, @PathParam("uuid") String uuid) {
+        return progress(Response.noContent(), uploads.status(name, uuid));
+    }
+
+    @PATCH
+    @Path("{uuid}")
+    public Response patch(@PathParam("name") String name, @PathParam("uuid") String uuid,
+                          @HeaderParam("Content-Range") String contentRange,
+                          @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) {
+        Long start = chunkStart(contentRange, contentLength);
+        return progress(Response.accepted(), uploads.append(name, uuid, start, body));
+    }
+
+    @PUT
+    @Path("{uuid}")
+    public Response complete(@PathParam("name") String name, @PathParam("uuid") String uuid,
+                             @QueryParam("digest") String digest,
+                             @HeaderParam("Content-Range") String contentRange,
+                             @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) {
+        if (digest == null) {
+            throw new RegistryException(Problem.DIGEST_INVALID, "the digest query parameter is required");
+        }
+        Digest expected = Reference.parseDigest(digest);
+        Long start = chunkStart(contentRange, contentLength);
+        BlobInfo blob = uploads.complete(name, uuid, expected, start, body, Actors.of(security));
+        return created(name, blob.digest());
+    }
+
+    @DELETE
+    @Path("{uuid}")
+    public Response cancel(@PathParam("name") String name, @PathParam("uuid") String uuid) {
+        uploads.cancel(name, uuid);
+        return Response.noContent().build();
+    }
+
+    /** Where a chunk says it starts, checked against its length; null when the client sent no Content-Range. */
+    private static Long chunkStart(String contentRange, Long contentLength) {
+        if (contentRange == null) {
+            return null;
+        }
+        ByteRange range = ByteRange.ofContentRange(contentRange);
+        if (range == null) {
+            throw new RegistryException(Problem.BLOB_UPLOAD_INVALID, "malformed Content-Range", contentRange);
+        }
+        if (contentLength != null && contentLength != range.length()) {
+            throw new RegistryException(Problem.BLOB_UPLOAD_INVALID,
+                    "Content-Range does not match Content-Length", contentRange);
+        }
+        return range.start();
+    }
+
+    private static Response created(String name, Digest digest) {
+        return Response.created(URI.create("/v2/" + name + "/blobs/" + digest))
+                .header("Docker-Content-Digest", digest.toString())
+                .header(HttpHeaders.CONTENT_LENGTH, 0)
+                .build();
+    }
+
+    private static Response progress(Response.ResponseBuilder response, UploadState upload) {
+        return response
+                .location(URI.create("/v2/" + upload.repository() + "/blobs/uploads/" + upload.id()))
+                .header("Range", range(upload.size()))
+                .header("Docker-Upload-UUID", upload.id())
+                .header(HttpHeaders.CONTENT_LENGTH, 0)
+                .build();
+    }
+
+    /** The Range header of an upload holding {@code size} bytes: {@code 0-<last byte>}. */
+    static String range(long size) {
+        return "0-" + Math.max(0, size - 1);
+    }
+}

@@ -1,0 +1,241 @@
+package io.berth.registry;
+
+import io.berth.storage.Digest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Manifests and tags: push, pull, delete, referrers. */
+@ApplicationScoped
+public class Manifests {
+
+    public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    /** last_pulled_at is refreshed at most this often per image, so that pulls do not each write a row. */
+    private static final long PULL_RECORD_INTERVAL_MS = 60_000;
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Repositories repositories;
+
+    @Inject
+    Blobs blobs;
+
+    @Inject
+    Event<RegistryEvent> events;
+
+    /**
+     * Stores a manifest under a tag or its digest. Everything it references must already be in the repository.
+     * The repository row is locked for the rest of the transaction, so concurrent pushes of one tag apply one after
+     * the other and the tag ends on one of them.
+     */
+    @Transactional
+    public StoredManifest put(String repositoryName, String reference, String contentType, byte[] content,
+                              String actor) {
+        Names.requireRepositoryName(repositoryName);
+        Reference ref = Reference.parse(reference);
+        if (content.length > MAX_MANIFEST_BYTES) {
+            throw new RegistryException(Problem.MANIFEST_TOO_LARGE,
+                    "manifest exceeds " + MAX_MANIFEST_BYTES + " bytes");
+        }
+        Digest digest = Digest.sha256(content);
+        if (ref instanceof Reference.ByDigest byDigest) {
+            digest = Digest.of(byDigest.digest().algorithm(), byDigest.digest().newMessageDigest().digest(content));
+            if (!digest.equals(byDigest.digest())) {
+                throw new RegistryException(Problem.DIGEST_INVALID,
+                        "manifest digest does not match the content", byDigest.digest().toString());
+            }
+        }
+        ParsedManifest manifest = ManifestParser.parse(content, contentType);
+        Repository repository = repositories.lock(repositories.forPush(repositoryName, actor));
+        long now = System.currentTimeMillis();
+
+        Image image = findImage(repository, digest.toString()).orElse(null);
+        if (image == null) {
+            image = store(repository, digest, manifest, content, now, actor);
+        }
+        if (ref instanceof Reference.ByTag byTag) {
+            moveTag(repository, byTag.tag(), image, now, actor);
+        }
+        return new StoredManifest(digest.toString(), image.mediaType(), content, image.subjectDigest());
+    }
+
+    private Image store(Repository repository, Digest digest, ParsedManifest manifest, byte[] content, long now,
+                        String actor) {
+        List<ImageReference> references = new ArrayList<>();
+        long size = content.length;
+        int position = 0;
+        for (Descriptor child : manifest.manifests()) {
+            if (findImage(repository, child.digest().toString()).isEmpty()) {
+                throw blobUnknown(child.digest());
+            }
+            size += child.size();
+            references.add(new ImageReference(null, position++, ImageReference.Kind.MANIFEST,
+                    child.digest().toString(), child.size(), child.mediaType()));
+        }
+        if (manifest.config() != null) {
+            size += requireBlob(repository, manifest.config().digest());
+            references.add(new ImageReference(null, position++, ImageReference.Kind.CONFIG,
+                    manifest.config().digest().toString(), manifest.config().size(), manifest.config().mediaType()));
+        }
+        for (Descriptor layer : manifest.layers()) {
+            if (layer.isForeign()) {
+                continue; // served from its URLs, never stored here
+            }
+            size += requireBlob(repository, layer.digest());
+            references.add(new ImageReference(null, position++, ImageReference.Kind.LAYER,
+                    layer.digest().toString(), layer.size(), layer.mediaType()));
+        }
+        Image image = new Image(repository.id(), digest.toString(), manifest, content, size, now, actor);
+        em.persist(image);
+        em.flush();
+        for (ImageReference reference : references) {
+            em.persist(reference.forImage(image.id()));
+        }
+        events.fire(new RegistryEvent.ImagePushed(repository.name(), digest.toString(), manifest.mediaType(), size,
+                actor, now));
+        return image;
+    }
+
+    private long requireBlob(Repository repository, Digest digest) {
+        return blobs.linked(repository, digest).orElseThrow(() -> blobUnknown(digest)).size();
+    }
+
+    private static RegistryException blobUnknown(Digest digest) {
+        return new RegistryException(Problem.MANIFEST_BLOB_UNKNOWN,
+                "manifest references a manifest or blob unknown to this repository", digest.toString());
+    }
+
+    private void moveTag(Repository repository, String name, Image image, long now, String actor) {
+        Tag tag = em.find(Tag.class, new Tag.Key(repository.id(), name));
+        if (tag == null) {
+            em.persist(new Tag(repository.id(), name, image.id(), now));
+            events.fire(new RegistryEvent.TagMoved(repository.name(), name, null, image.digest(), actor, now));
+        } else if (!tag.imageId().equals(image.id())) {
+            String old = em.find(Image.class, tag.imageId()).digest();
+            tag.pointTo(image.id(), now);
+            events.fire(new RegistryEvent.TagMoved(repository.name(), name, old, image.digest(), actor, now));
+        }
+    }
+
+    /**
+     * The manifest a reference names. A {@code pull} (GET, not HEAD) fires ImagePulled and records the pull time.
+     */
+    @Transactional
+    public StoredManifest get(String repositoryName, String reference, boolean pull, String actor) {
+        Repository repository = repositories.require(repositoryName);
+        Reference ref = Reference.parse(reference);
+        Image image = resolve(repository, ref).orElseThrow(() ->
+                new RegistryException(Problem.MANIFEST_UNKNOWN, "manifest unknown to registry", reference));
+        if (pull) {
+            long now = System.currentTimeMillis();
+            if (image.lastPulledAt() == null || now - image.lastPulledAt() > PULL_RECORD_INTERVAL_MS) {
+                image.pulledAt(now);
+            }
+            events.fire(new RegistryEvent.ImagePulled(repositoryName, image.digest(), reference, actor, now));
+        }
+        return new StoredManifest(image.digest(), image.mediaType(), image.content(), image.subjectDigest());
+    }
+
+    /** Deleting by digest removes the image and every tag on it; deleting by tag removes only the tag. */
+    @Transactional
+    public void delete(String repositoryName, String reference, String actor) {
+        Repository repository = repositories.lock(repositories.require(repositoryName));
+        Reference ref = Reference.parse(reference);
+        long now = System.currentTimeMillis();
+        if (ref instanceof Reference.ByTag byTag) {
+            Tag tag = em.find(Tag.class, new Tag.Key(repository.id(), byTag.tag()));
+            if (tag == null) {
+                throw new RegistryException(Problem.MANIFEST_UNKNOWN, "manifest unknown to registry", reference);
+            }
+            String digest = em.find(Image.class, tag.imageId()).digest();
+            em.remove(tag);
+            events.fire(new RegistryEvent.TagDeleted(repositoryName, byTag.tag(), digest, actor, now));
+            return;
+        }
+        Image image = resolve(repository, ref).orElseThrow(() ->
+                new RegistryException(Problem.MANIFEST_UNKNOWN, "manifest unknown to registry", reference));
+        List<String> tags = em.createQuery("SELECT t.name FROM Tag t WHERE t.imageId = :image", String.class)
+                .setParameter("image", image.id()).getResultList();
+        em.createQuery("DELETE FROM Tag t WHERE t.imageId = :image").setParameter("image", image.id())
+                .executeUpdate();
+        em.createQuery("DELETE FROM ImageReference r WHERE r.imageId = :image").setParameter("image", image.id())
+                .executeUpdate();
+        em.remove(image);
+        events.fire(new RegistryEvent.ImageDeleted(repositoryName, image.digest(), tags, actor, now));
+    }
+
+    /** Manifests in the repository whose subject is {@code digest}, optionally of one artifact type. */
+    @Transactional
+    public List<Referrer> referrers(String repositoryName, Digest digest, String artifactType) {
+        Repository repository = repositories.require(repositoryName);
+        String jpql = "SELECT i FROM Image i WHERE i.repositoryId = :repository AND i.subjectDigest = :subject"
+                + (artifactType != null ? " AND i.artifactType = :type" : "") + " ORDER BY i.digest";
+        var query = em.createQuery(jpql, Image.class)
+                .setParameter("repository", repository.id())
+                .setParameter("subject", digest.toString());
+        if (artifactType != null) {
+            query.setParameter("type", artifactType);
+        }
+        return query.getResultStream()
+                .map(i -> new Referrer(i.mediaType(), i.digest(), i.content().length, i.artifactType(),
+                        i.annotations()))
+                .toList();
+    }
+
+    /** Tags in lexical order after {@code last}, at most {@code limit}. */
+    @Transactional
+    public Page tags(String repositoryName, String last, int limit) {
+        Repository repository = repositories.require(repositoryName);
+        List<String> names = em.createQuery("SELECT t.name FROM Tag t WHERE t.repositoryId = :repository"
+                        + " AND t.name > :last ORDER BY t.name", String.class)
+                .setParameter("repository", repository.id())
+                .setParameter("last", last == null ? "" : last)
+                .setMaxResults(limit + 1)
+                .getResultList();
+        return page(names, limit);
+    }
+
+    /** Repository names in lexical order after {@code last}, at most {@code limit}. */
+    @Transactional
+    public Page catalog(String last, int limit) {
+        List<String> names = em.createQuery("SELECT r.name FROM Repository r WHERE r.accountId = :account"
+                        + " AND r.name > :last ORDER BY r.name", String.class)
+                .setParameter("account", Repository.DEFAULT_ACCOUNT)
+                .setParameter("last", last == null ? "" : last)
+                .setMaxResults(limit + 1)
+                .getResultList();
+        return page(names, limit);
+    }
+
+    private static Page page(List<String> names, int limit) {
+        return names.size() > limit ? new Page(names.subList(0, limit), true) : new Page(names, false);
+    }
+
+    private Optional<Image> resolve(Repository repository, Reference reference) {
+        if (reference instanceof Reference.ByDigest byDigest) {
+            return findImage(repository, byDigest.digest().toString());
+        }
+        String tag = ((Reference.ByTag) reference).tag();
+        return em.createQuery("SELECT i FROM Image i, Tag t WHERE t.repositoryId = :repository AND t.name = :tag"
+                        + " AND i.id = t.imageId", Image.class)
+                .setParameter("repository", repository.id())
+                .setParameter("tag", tag)
+                .getResultStream().findFirst();
+    }
+
+    private Optional<Image> findImage(Repository repository, String digest) {
+        return em.createQuery("SELECT i FROM Image i WHERE i.repositoryId = :repository AND i.digest = :digest",
+                        Image.class)
+                .setParameter("repository", repository.id())
+                .setParameter("digest", digest)
+                .getResultStream().findFirst();
+    }
+}

@@ -1,0 +1,22 @@
+package io.berth.registry;
+
+/** Why the registry refused a request. Boundaries translate each into their protocol's error. */
+public enum Problem {
+    BLOB_UNKNOWN,
+    BLOB_IN_USE,
+    BLOB_UPLOAD_INVALID,
+    UPLOAD_OUT_OF_ORDER,
+    BLOB_UPLOAD_UNKNOWN,
+    DIGEST_INVALID,
+    MANIFEST_BLOB_UNKNOWN,
+    MANIFEST_INVALID,
+    MANIFEST_TOO_LARGE,
+    MANIFEST_UNKNOWN,
+    NAME_INVALID,
+    NAME_UNKNOWN,
+    SIZE_INVALID,
+    TAG_INVALID,
+    RANGE_NOT_SATISFIABLE,
+    PAGINATION_NUMBER_INVALID,
+    UNSUPPORTED
+}

@@ -1,0 +1,28 @@
+package io.berth.registry;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Registry settings from MicroProfile Config: system properties, environment (BERTH_…), properties files. */
+@ApplicationScoped
+public class RegistrySettings {
+
+    @Inject
+    @ConfigProperty(name = "berth.data.dir", defaultValue = "data")
+    String dataDir;
+
+    @Inject
+    @ConfigProperty(name = "berth.create.on.push", defaultValue = "true")
+    boolean createOnPush;
+
+    public Path dataDir() {
+        return Path.of(dataDir).toAbsolutePath();
+    }
+
+    /** Whether a push to a repository that does not exist creates it. */
+    public boolean createOnPush() {
+        return createOnPush;
+    }
+}

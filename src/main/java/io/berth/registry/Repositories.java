@@ -1,0 +1,62 @@
+package io.berth.registry;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.util.Optional;
+
+/** Finds repositories, and creates them on first push when the registry allows it. */
+@ApplicationScoped
+public class Repositories {
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    RegistrySettings settings;
+
+    @Inject
+    RepositoryCreator creator;
+
+    public Optional<Repository> find(String name) {
+        Names.requireRepositoryName(name);
+        return em.createQuery("SELECT r FROM Repository r WHERE r.accountId = :account AND r.name = :name",
+                        Repository.class)
+                .setParameter("account", Repository.DEFAULT_ACCOUNT)
+                .setParameter("name", name)
+                .getResultStream().findFirst();
+    }
+
+    public Repository require(String name) {
+        return find(name).orElseThrow(() ->
+                new RegistryException(Problem.NAME_UNKNOWN, "repository name not known to registry", name));
+    }
+
+    /** The repository a push goes to, created if needed and allowed. */
+    @Transactional
+    public Repository forPush(String name, String actor) {
+        Optional<Repository> existing = find(name);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        if (!settings.createOnPush()) {
+            throw new RegistryException(Problem.NAME_UNKNOWN, "repository name not known to registry", name);
+        }
+        try {
+            creator.create(name, actor);
+        } catch (RuntimeException raceLost) {
+            // Another push created it at the same moment: the unique constraint refused our row; use theirs.
+        }
+        return require(name);
+    }
+
+    /** Locks the repository row until the transaction ends, serializing manifest and tag changes in it. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Repository lock(Repository repository) {
+        return em.find(Repository.class, repository.id(), LockModeType.PESSIMISTIC_WRITE);
+    }
+}

@@ -1,0 +1,52 @@
+package io.berth.registry;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+@Entity
+@Table(name = "repository")
+public class Repository {
+
+    public static final String DEFAULT_ACCOUNT = "000000000000";
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Column(name = "account_id")
+    private String accountId;
+
+    private String name;
+
+    @Column(name = "created_at")
+    private long createdAt;
+
+    protected Repository() {
+    }
+
+    Repository(String accountId, String name, long createdAt) {
+        this.accountId = accountId;
+        this.name = name;
+        this.createdAt = createdAt;
+    }
+
+    public Long id() {
+        return id;
+    }
+
+    public String accountId() {
+        return accountId;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long createdAt() {
+        return createdAt;
+    }
+}

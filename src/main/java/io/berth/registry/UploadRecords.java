@@ -1,0 +1,72 @@
+package io.berth.registry;
+
+import io.berth.storage.Digest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+/** The short database transactions around an upload; the bytes themselves stream outside any transaction. */
+@ApplicationScoped
+public class UploadRecords {
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Repositories repositories;
+
+    @Inject
+    Blobs blobs;
+
+    @Inject
+    Event<RegistryEvent> events;
+
+    @Transactional
+    public Upload create(String repositoryName, String uploadId, String actor) {
+        Repository repository = repositories.forPush(repositoryName, actor);
+        Upload upload = new Upload(uploadId, repository.id(), System.currentTimeMillis());
+        em.persist(upload);
+        return upload;
+    }
+
+    /** The upload, if it exists and belongs to this repository; BLOB_UPLOAD_UNKNOWN otherwise. */
+    @Transactional
+    public Upload require(String repositoryName, String uploadId) {
+        Repository repository = repositories.require(repositoryName);
+        Upload upload = em.find(Upload.class, uploadId);
+        if (upload == null || !upload.repositoryId().equals(repository.id())) {
+            throw new RegistryException(Problem.BLOB_UPLOAD_UNKNOWN, "blob upload unknown to registry", uploadId);
+        }
+        return upload;
+    }
+
+    @Transactional
+    public void received(String uploadId, long size) {
+        Upload upload = em.find(Upload.class, uploadId);
+        if (upload != null) {
+            upload.received(size, System.currentTimeMillis());
+        }
+    }
+
+    @Transactional
+    public void delete(String uploadId) {
+        Upload upload = em.find(Upload.class, uploadId);
+        if (upload != null) {
+            em.remove(upload);
+        }
+    }
+
+    /** The bytes are published in the store: record the blob, link it, and end the upload, in one transaction. */
+    @Transactional
+    public void completed(String repositoryName, String uploadId, Digest digest, long size, String actor) {
+        Repository repository = repositories.require(repositoryName);
+        blobs.recordStored(digest, size);
+        blobs.link(repository, digest);
+        delete(uploadId);
+        events.fire(new RegistryEvent.BlobUploaded(repositoryName, digest.toString(), size, actor,
+                System.currentTimeMillis()));
+    }
+}

@@ -1,0 +1,143 @@
+package io.berth.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * Blobs as files under a root directory: {@code blobs/<algorithm>/<first two hex>/<hex>} for published blobs,
+ * {@code uploads/<id>} for uploads in progress. Publishing is fsync then rename, so a blob file is either absent or
+ * complete, even after a crash.
+ */
+public class FileSystemBlobStore implements BlobStore {
+
+    private static final Pattern UPLOAD_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    private static final int BUFFER_SIZE = 1 << 20;
+
+    private final Path blobs;
+    private final Path uploads;
+
+    public FileSystemBlobStore(Path root) throws IOException {
+        this.blobs = Files.createDirectories(root.resolve("blobs"));
+        this.uploads = Files.createDirectories(root.resolve("uploads"));
+    }
+
+    /** The file holding a published blob; callers that can send a file directly (sendfile) use it. */
+    public Path blobPath(Digest digest) {
+        return blobs.resolve(digest.algorithm()).resolve(digest.hex().substring(0, 2)).resolve(digest.hex());
+    }
+
+    private Path uploadPath(String uploadId) {
+        if (!UPLOAD_ID.matcher(uploadId).matches()) {
+            throw new IllegalArgumentException("invalid upload id");
+        }
+        return uploads.resolve(uploadId);
+    }
+
+    @Override
+    public OptionalLong size(Digest digest) throws IOException {
+        return sizeOf(blobPath(digest));
+    }
+
+    @Override
+    public SeekableByteChannel open(Digest digest) throws IOException {
+        return FileChannel.open(blobPath(digest), StandardOpenOption.READ);
+    }
+
+    @Override
+    public void delete(Digest digest) throws IOException {
+        Files.deleteIfExists(blobPath(digest));
+    }
+
+    @Override
+    public void createUpload(String uploadId) throws IOException {
+        Files.newByteChannel(uploadPath(uploadId), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+    }
+
+    @Override
+    public OptionalLong uploadSize(String uploadId) throws IOException {
+        return sizeOf(uploadPath(uploadId));
+    }
+
+    @Override
+    public long append(String uploadId, long offset, InputStream data, MessageDigest hasher) throws IOException {
+        try (FileChannel channel = FileChannel.open(uploadPath(uploadId), StandardOpenOption.WRITE);
+             FileLock lock = tryLock(channel)) {
+            long size = channel.size();
+            if (lock == null) {
+                throw new UploadOffsetException(offset, size); // another chunk of this upload is being written
+            }
+            if (size != offset) {
+                throw new UploadOffsetException(offset, size);
+            }
+            channel.position(offset);
+            byte[] buffer = new byte[BUFFER_SIZE];
+            ByteBuffer wrapped = ByteBuffer.wrap(buffer);
+            int n;
+            while ((n = data.readNBytes(buffer, 0, BUFFER_SIZE)) > 0) {
+                wrapped.clear().limit(n);
+                while (wrapped.hasRemaining()) {
+                    channel.write(wrapped);
+                }
+                hasher.update(buffer, 0, n);
+            }
+            return channel.position();
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException("upload " + uploadId);
+        }
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public InputStream openUpload(String uploadId) throws IOException {
+        return Files.newInputStream(uploadPath(uploadId));
+    }
+
+    @Override
+    public void publish(String uploadId, Digest digest) throws IOException {
+        Path upload = uploadPath(uploadId);
+        try (FileChannel channel = FileChannel.open(upload, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Path target = blobPath(digest);
+        Files.createDirectories(target.getParent());
+        try {
+            Files.move(upload, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the blob store needs uploads and blobs on one file system", e);
+        }
+    }
+
+    @Override
+    public void deleteUpload(String uploadId) throws IOException {
+        Files.deleteIfExists(uploadPath(uploadId));
+    }
+
+    private static OptionalLong sizeOf(Path path) throws IOException {
+        try {
+            return OptionalLong.of(Files.size(path));
+        } catch (NoSuchFileException e) {
+            return OptionalLong.empty();
+        }
+    }
+}
