@@ -49,7 +49,8 @@ public class Repositories {
         try {
             creator.create(name, actor);
         } catch (RuntimeException raceLost) {
-            // Another push created it at the same moment: the unique constraint refused our row; use theirs.
+            // Another push may have created it at the same moment: the unique constraint refused our row.
+            return find(name).orElseThrow(() -> raceLost);
         }
         return require(name);
     }
