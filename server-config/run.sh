@@ -19,6 +19,8 @@ fi
 
 mkdir -p "$data/runtime"
 data="$(cd "$data" && pwd)"
+# Payara's own runtime files: rebuilt on every start, so that a killed server never redeploys a stale copy.
+rm -rf "$data/runtime/payara"
 preboot="$data/runtime/pre-boot.asadmin"
 echo "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=$bind" > "$preboot"
 

@@ -1,0 +1,188 @@
+package io.berth.it;
+
+import static io.berth.it.RegistryHttp.OCI_MANIFEST;
+import static io.berth.it.RegistryHttp.bytes;
+import static io.berth.it.RegistryHttp.random;
+import static io.berth.it.RegistryHttp.sha256;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * State survives the server: started with the README's own run script on a small heap, stopped with SIGTERM or
+ * killed with SIGKILL in the middle of uploads, and started again on the same data directory.
+ */
+class RestartIT {
+
+    private static final int PORT = 5057;
+    private final RegistryHttp registry = new RegistryHttp("http://127.0.0.1:" + PORT);
+    private Path data;
+    private Process server;
+
+    @BeforeEach
+    void freshDataDirectory() throws IOException {
+        Path itDir = Files.createDirectories(Path.of(System.getProperty("berth.it.dir", "target/it")));
+        data = Files.createTempDirectory(itDir.toAbsolutePath(), "restart-data-");
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (server != null && server.isAlive()) {
+            server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private void start() throws Exception {
+        Path project = Path.of(System.getProperty("user.dir"));
+        ProcessBuilder builder = new ProcessBuilder(project.resolve("server-config/run.sh").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("server.log").toFile()));
+        Map<String, String> env = builder.environment();
+        env.put("BERTH_SKIP_BUILD", "1");
+        env.put("BERTH_PORT", String.valueOf(PORT));
+        env.put("BERTH_DATA_DIR", data.toString());
+        env.put("BERTH_JAVA_OPTS", "-Xmx256m");
+        server = builder.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            try {
+                if (registry.get("/v2/").statusCode() == 200) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // connection refused while it starts
+            }
+            if (!server.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("server did not start: " + Files.readString(data.resolve("server.log")));
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private void stopGracefully() throws InterruptedException {
+        server.destroy(); // SIGTERM to the run script, which exec'd java
+        assertTrue(server.waitFor(60, TimeUnit.SECONDS), "SIGTERM stops the server");
+    }
+
+    private void kill() throws InterruptedException {
+        server.destroyForcibly();
+        assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void imagesAndAnInterruptedUploadSurviveARestart() throws Exception {
+        start();
+        String name = "restart/app";
+        String manifest = registry.imageManifest(name, OCI_MANIFEST, "survives restarts");
+        assertEquals(201, registry.putManifest(name, "v1", OCI_MANIFEST, manifest).statusCode());
+
+        byte[] blob = random(8 * 1024 * 1024, 42);
+        int half = blob.length / 2;
+        String location = registry.send("POST", "/v2/" + name + "/blobs/uploads/", null)
+                .headers().firstValue("Location").orElseThrow();
+        assertEquals(202, registry.send("PATCH", location, Arrays.copyOfRange(blob, 0, half),
+                "Content-Range", "0-" + (half - 1)).statusCode());
+
+        stopGracefully();
+        start();
+
+        assertEquals(manifest, registry.get("/v2/" + name + "/manifests/v1").body());
+        assertEquals(manifest, registry.get("/v2/" + name + "/manifests/" + sha256(bytes(manifest))).body());
+        HttpResponse<String> status = registry.get(location);
+        assertEquals(204, status.statusCode());
+        assertEquals("0-" + (half - 1), status.headers().firstValue("Range").orElseThrow());
+        HttpResponse<String> done = registry.send("PUT", location + "?digest=" + sha256(blob),
+                Arrays.copyOfRange(blob, half, blob.length), "Content-Range", half + "-" + (blob.length - 1));
+        assertEquals(201, done.statusCode(), done.body());
+        assertArrayEquals(blob, registry.getBytes("/v2/" + name + "/blobs/" + sha256(blob)).body());
+        stopGracefully();
+    }
+
+    @Test
+    void aServerKilledDuringUploadsKeepsCompletedImagesAndShowsNoPartialBlob() throws Exception {
+        start();
+        String name = "restart/killed";
+        String manifest = registry.imageManifest(name, OCI_MANIFEST, "completed before the crash");
+        assertEquals(201, registry.putManifest(name, "stable", OCI_MANIFEST, manifest).statusCode());
+
+        // A large upload, streamed slowly, is cut off by SIGKILL.
+        long size = 512L * 1024 * 1024;
+        String location = registry.send("POST", "/v2/" + name + "/blobs/uploads/", null)
+                .headers().firstValue("Location").orElseThrow();
+        HttpRequest patch = HttpRequest.newBuilder(URI.create(registry.base + location))
+                .method("PATCH", HttpRequest.BodyPublishers.ofInputStream(() -> new SlowZeros(size))).build();
+        CompletableFuture<HttpResponse<String>> inFlight = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).build().sendAsync(patch, HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(1500);
+        kill();
+        inFlight.handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+        start();
+
+        assertEquals(manifest, registry.get("/v2/" + name + "/manifests/stable").body());
+        String wholeBody = zerosDigest(size);
+        assertEquals(404, registry.send("HEAD", "/v2/" + name + "/blobs/" + wholeBody, null).statusCode());
+        try (var blobs = Files.walk(data.resolve("blobs"))) {
+            assertEquals(2, blobs.filter(Files::isRegularFile).count(), "only the config and layer of the completed image");
+        }
+        HttpResponse<String> status = registry.get(location);
+        assertEquals(204, status.statusCode(), "the interrupted upload can be resumed");
+        long received = Long.parseLong(status.headers().firstValue("Range").orElseThrow().split("-")[1]) + 1;
+        assertTrue(received < size, "the upload was cut short: " + received);
+        stopGracefully();
+    }
+
+    private static String zerosDigest(long size) throws Exception {
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        byte[] zeros = new byte[1 << 20];
+        for (long done = 0; done < size; done += zeros.length) {
+            sha.update(zeros, 0, (int) Math.min(zeros.length, size - done));
+        }
+        return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** Zeros, delivered in small slices with pauses, so that a kill lands in the middle of the body. */
+    private static final class SlowZeros extends InputStream {
+        private long remaining;
+
+        SlowZeros(long size) {
+            this.remaining = size;
+        }
+
+        @Override
+        public int read() {
+            return remaining-- > 0 ? 0 : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (remaining <= 0) {
+                return -1;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            int n = (int) Math.min(Math.min(len, 64 * 1024), remaining);
+            Arrays.fill(b, off, off + n, (byte) 0);
+            remaining -= n;
+            return n;
+        }
+    }
+}
