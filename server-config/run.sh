@@ -22,7 +22,12 @@ data="$(cd "$data" && pwd)"
 # Payara's own runtime files: rebuilt on every start, so that a killed server never redeploys a stale copy.
 rm -rf "$data/runtime/payara"
 preboot="$data/runtime/pre-boot.asadmin"
-echo "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=$bind" > "$preboot"
+{
+  echo "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=$bind"
+  # Long uploads must not be cut off after Payara's default 900 s. Set before boot: changing it after boot
+  # restarts the HTTP listener.
+  echo "set configs.config.server-config.network-config.protocols.protocol.http-listener.http.request-timeout-seconds=-1"
+} > "$preboot"
 
 # shellcheck disable=SC2086 # BERTH_JAVA_OPTS is a list of options
 exec java ${BERTH_JAVA_OPTS:-} -Dberth.data.dir="$data" \
@@ -30,5 +35,4 @@ exec java ${BERTH_JAVA_OPTS:-} -Dberth.data.dir="$data" \
   --deploy "$project/target/ROOT.war" --contextroot / \
   --port "$port" --nohazelcast --disablephonehome \
   --rootdir "$data/runtime/payara" \
-  --prebootcommandfile "$preboot" \
-  --postbootcommandfile "$project/server-config/post-boot.asadmin"
+  --prebootcommandfile "$preboot"

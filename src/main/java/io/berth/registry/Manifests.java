@@ -9,7 +9,6 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** Manifests and tags: push, pull, delete, referrers. */
 @ApplicationScoped
@@ -17,7 +16,7 @@ public class Manifests {
 
     public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     /** last_pulled_at is refreshed at most this often per image, so that pulls do not each write a row. */
-    private static final long PULL_RECORD_INTERVAL_MS = 60_000;
+    static final long PULL_RECORD_INTERVAL_MS = 60_000;
 
     @PersistenceContext
     EntityManager em;
@@ -30,6 +29,12 @@ public class Manifests {
 
     @Inject
     Event<RegistryEvent> events;
+
+    @Inject
+    ManifestCache cache;
+
+    @Inject
+    ManifestReads reads;
 
     /**
      * Stores a manifest under a tag or its digest. Everything it references must already be in the repository.
@@ -55,9 +60,10 @@ public class Manifests {
         }
         ParsedManifest manifest = ManifestParser.parse(content, contentType);
         Repository repository = repositories.lock(repositories.forPush(repositoryName, actor));
+        cache.invalidate(repositoryName);
         long now = System.currentTimeMillis();
 
-        Image image = findImage(repository, digest.toString()).orElse(null);
+        Image image = reads.findImage(repository, digest.toString()).orElse(null);
         if (image == null) {
             image = store(repository, digest, manifest, content, now, actor);
         }
@@ -73,7 +79,7 @@ public class Manifests {
         long size = content.length;
         int position = 0;
         for (Descriptor child : manifest.manifests()) {
-            if (findImage(repository, child.digest().toString()).isEmpty()) {
+            if (reads.findImage(repository, child.digest().toString()).isEmpty()) {
                 throw blobUnknown(child.digest());
             }
             size += child.size();
@@ -126,28 +132,33 @@ public class Manifests {
     }
 
     /**
-     * The manifest a reference names. A {@code pull} (GET, not HEAD) fires ImagePulled and records the pull time.
+     * The manifest a reference names, from the cache when nothing changed since it was read. A {@code pull} (GET,
+     * not HEAD) fires ImagePulled and records the pull time, at most once a minute per image.
      */
-    @Transactional
     public StoredManifest get(String repositoryName, String reference, boolean pull, String actor) {
-        Repository repository = repositories.require(repositoryName);
-        Reference ref = Reference.parse(reference);
-        Image image = resolve(repository, ref).orElseThrow(() ->
-                new RegistryException(Problem.MANIFEST_UNKNOWN, "manifest unknown to registry", reference));
+        ManifestCache.Entry entry = cache.get(repositoryName, reference);
+        if (entry == null) {
+            long generation = cache.generation(repositoryName);
+            entry = reads.find(repositoryName, reference);
+            cache.put(repositoryName, reference, entry, generation);
+        }
         if (pull) {
             long now = System.currentTimeMillis();
-            if (image.lastPulledAt() == null || now - image.lastPulledAt() > PULL_RECORD_INTERVAL_MS) {
-                image.pulledAt(now);
+            long recorded = entry.pullRecordedAt().get();
+            if (now - recorded > PULL_RECORD_INTERVAL_MS && entry.pullRecordedAt().compareAndSet(recorded, now)) {
+                reads.recordPull(entry.imageId(), now);
             }
-            events.fire(new RegistryEvent.ImagePulled(repositoryName, image.digest(), reference, actor, now));
+            events.fire(new RegistryEvent.ImagePulled(repositoryName, entry.manifest().digest(), reference, actor,
+                    now));
         }
-        return new StoredManifest(image.digest(), image.mediaType(), image.content(), image.subjectDigest());
+        return entry.manifest();
     }
 
     /** Deleting by digest removes the image and every tag on it; deleting by tag removes only the tag. */
     @Transactional
     public void delete(String repositoryName, String reference, String actor) {
         Repository repository = repositories.lock(repositories.require(repositoryName));
+        cache.invalidate(repositoryName);
         Reference ref = Reference.parse(reference);
         long now = System.currentTimeMillis();
         if (ref instanceof Reference.ByTag byTag) {
@@ -160,7 +171,7 @@ public class Manifests {
             events.fire(new RegistryEvent.TagDeleted(repositoryName, byTag.tag(), digest, actor, now));
             return;
         }
-        Image image = resolve(repository, ref).orElseThrow(() ->
+        Image image = reads.resolve(repository, ref).orElseThrow(() ->
                 new RegistryException(Problem.MANIFEST_UNKNOWN, "manifest unknown to registry", reference));
         List<String> tags = em.createQuery("SELECT t.name FROM Tag t WHERE t.imageId = :image", String.class)
                 .setParameter("image", image.id()).getResultList();
@@ -217,25 +228,5 @@ public class Manifests {
 
     private static Page page(List<String> names, int limit) {
         return names.size() > limit ? new Page(names.subList(0, limit), true) : new Page(names, false);
-    }
-
-    private Optional<Image> resolve(Repository repository, Reference reference) {
-        if (reference instanceof Reference.ByDigest byDigest) {
-            return findImage(repository, byDigest.digest().toString());
-        }
-        String tag = ((Reference.ByTag) reference).tag();
-        return em.createQuery("SELECT i FROM Image i, Tag t WHERE t.repositoryId = :repository AND t.name = :tag"
-                        + " AND i.id = t.imageId", Image.class)
-                .setParameter("repository", repository.id())
-                .setParameter("tag", tag)
-                .getResultStream().findFirst();
-    }
-
-    private Optional<Image> findImage(Repository repository, String digest) {
-        return em.createQuery("SELECT i FROM Image i WHERE i.repositoryId = :repository AND i.digest = :digest",
-                        Image.class)
-                .setParameter("repository", repository.id())
-                .setParameter("digest", digest)
-                .getResultStream().findFirst();
     }
 }

@@ -1,0 +1,84 @@
+package io.berth.registry;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Manifests by (repository, reference), so that a pull does not query the database while nothing has changed.
+ *
+ * <p>Correctness: every change to a repository's manifests or tags bumps the repository's generation both when it
+ * happens and again after its transaction completes, dropping the repository's entries each time. A reader records
+ * the generation before it reads the database and stores its result only if the generation is still the same, so a
+ * read that overlapped a change can never put the old state back. The cache lives in one JVM: instances sharing a
+ * database will need the invalidation broadcast (the scale-out work).
+ */
+@ApplicationScoped
+public class ManifestCache {
+
+    /** Bounds the heap the cache may take; past it, the cache starts over. */
+    private static final long MAX_BYTES = 32L * 1024 * 1024;
+
+    public record Entry(Long imageId, StoredManifest manifest, AtomicLong pullRecordedAt) {
+    }
+
+    private final Map<String, Map<String, Entry>> byRepository = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
+    private final AtomicLong bytes = new AtomicLong();
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
+
+    Entry get(String repository, String reference) {
+        Map<String, Entry> entries = byRepository.get(repository);
+        return entries == null ? null : entries.get(reference);
+    }
+
+    long generation(String repository) {
+        return generations.computeIfAbsent(repository, r -> new AtomicLong()).get();
+    }
+
+    void put(String repository, String reference, Entry entry, long generationRead) {
+        if (bytes.addAndGet(entry.manifest().content().length) > MAX_BYTES) {
+            byRepository.clear();
+            bytes.set(0);
+        }
+        byRepository.compute(repository, (r, entries) -> {
+            if (generation(r) != generationRead) {
+                return entries; // a change overlapped this read: its result may be stale
+            }
+            Map<String, Entry> map = entries != null ? entries : new ConcurrentHashMap<>();
+            map.put(reference, entry);
+            return map;
+        });
+    }
+
+    /** Called inside the transaction that changes the repository's manifests or tags. */
+    void invalidate(String repository) {
+        bump(repository);
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED || status == Status.STATUS_ROLLEDBACK) {
+                    bump(repository);
+                }
+            }
+        });
+    }
+
+    private void bump(String repository) {
+        byRepository.compute(repository, (r, entries) -> {
+            generations.computeIfAbsent(r, x -> new AtomicLong()).incrementAndGet();
+            return null;
+        });
+    }
+}
