@@ -353,6 +353,24 @@ class DistributionSpecIT {
     }
 
     @Test
+    void aPullAfterATagMovesOrIsDeletedSeesTheChange() {
+        String name = repo("moving");
+        String first = registry.imageManifest(name, OCI_MANIFEST, "first");
+        String second = registry.imageManifest(name, OCI_MANIFEST, "second");
+        registry.putManifest(name, "tag", OCI_MANIFEST, first);
+        assertEquals(first, registry.get("/v2/" + name + "/manifests/tag").body());
+        assertEquals(first, registry.get("/v2/" + name + "/manifests/tag").body());
+        registry.putManifest(name, "tag", OCI_MANIFEST, second);
+        assertEquals(second, registry.get("/v2/" + name + "/manifests/tag").body());
+        assertEquals(200, registry.send("HEAD", "/v2/" + name + "/manifests/" + sha256(bytes(second)), null)
+                .statusCode());
+        registry.send("DELETE", "/v2/" + name + "/manifests/" + sha256(bytes(second)), null);
+        assertEquals(404, registry.get("/v2/" + name + "/manifests/tag").statusCode());
+        assertEquals(404, registry.send("HEAD", "/v2/" + name + "/manifests/" + sha256(bytes(second)), null)
+                .statusCode());
+    }
+
+    @Test
     void manifestsArePushedByDigestAndDockerSchema2IsKeptAsPushed() {
         String name = repo("bydigest");
         String manifest = registry.imageManifest(name, DOCKER_MANIFEST, "docker layer");
