@@ -15,6 +15,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
 /**
@@ -86,6 +89,7 @@ public class FileSystemBlobStore implements BlobStore {
             channel.position(offset);
             byte[] buffer = new byte[BUFFER_SIZE];
             ByteBuffer wrapped = ByteBuffer.wrap(buffer);
+            BackgroundFlush flush = new BackgroundFlush(channel);
             int n;
             while ((n = data.readNBytes(buffer, 0, BUFFER_SIZE)) > 0) {
                 wrapped.clear().limit(n);
@@ -93,12 +97,54 @@ public class FileSystemBlobStore implements BlobStore {
                     channel.write(wrapped);
                 }
                 hasher.update(buffer, 0, n);
+                flush.written(n);
             }
+            flush.await();
             return channel.position();
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException("upload " + uploadId);
         }
     }
+
+    /**
+     * Flushes what an append wrote to disk while the append goes on, so that publishing a large blob does not wait
+     * for all of its bytes to reach the disk at once (the kernel would otherwise hold a whole 1 GiB upload in dirty
+     * pages until the final fsync).
+     */
+    private static final class BackgroundFlush {
+        private static final long EVERY_BYTES = 64L << 20;
+        private final FileChannel channel;
+        private long unflushed;
+        private CompletableFuture<Void> running = CompletableFuture.completedFuture(null);
+
+        BackgroundFlush(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        void written(int bytes) {
+            unflushed += bytes;
+            if (unflushed >= EVERY_BYTES && running.isDone()) {
+                unflushed = 0;
+                running = CompletableFuture.runAsync(() -> {
+                    try {
+                        channel.force(false);
+                    } catch (IOException e) {
+                        // best effort: publish() forces the whole file and reports failures
+                    }
+                }, FLUSHER);
+            }
+        }
+
+        void await() {
+            running.join();
+        }
+    }
+
+    private static final Executor FLUSHER = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "berth-blob-flush");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private static FileLock tryLock(FileChannel channel) throws IOException {
         try {
