@@ -3,8 +3,6 @@ package io.berth.distribution;
 import io.berth.registry.Manifests;
 import io.berth.registry.Page;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
@@ -22,9 +20,7 @@ public class CatalogResource {
     public Response list(@QueryParam("n") String n, @QueryParam("last") String last) {
         int limit = Pagination.limit(n);
         Page page = manifests.catalog(last, limit);
-        JsonArrayBuilder names = Json.createArrayBuilder();
-        page.items().forEach(names::add);
-        String body = Json.createObjectBuilder().add("repositories", names).build().toString();
+        String body = "{\"repositories\":" + Pagination.jsonArray(page.items()) + "}";
         return Pagination.link(Response.ok(body, MediaType.APPLICATION_JSON_TYPE), "/v2/_catalog", page, limit)
                 .build();
     }

@@ -31,6 +31,22 @@ final class Pagination {
         }
     }
 
+    /**
+     * A JSON array of names. Repository names and tags are restricted by the spec's grammar to characters that need
+     * no escaping in JSON, so the array is written directly: for 10,000 tags this is several times faster than
+     * building a JSON-P structure.
+     */
+    static String jsonArray(java.util.List<String> names) {
+        StringBuilder json = new StringBuilder(names.size() * 24 + 2).append('[');
+        for (int i = 0; i < names.size(); i++) {
+            if (i > 0) {
+                json.append(',');
+            }
+            json.append('"').append(names.get(i)).append('"');
+        }
+        return json.append(']').toString();
+    }
+
     static Response.ResponseBuilder link(Response.ResponseBuilder response, String path, Page page, int limit) {
         if (page.more() && !page.items().isEmpty()) {
             String last = page.items().get(page.items().size() - 1);
