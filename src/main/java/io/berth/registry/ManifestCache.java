@@ -5,12 +5,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Manifests by (repository, reference), so that a pull does not query the database while nothing has changed.
+ * Manifests by (repository, reference), and each repository's sorted tags, so that pulls and tag listings do not
+ * query the database while nothing has changed.
  *
  * <p>Correctness: every change to a repository's manifests or tags bumps the repository's generation both when it
  * happens and again after its transaction completes, dropping the repository's entries each time. A reader records
@@ -27,7 +29,12 @@ public class ManifestCache {
     public record Entry(Long imageId, StoredManifest manifest, AtomicLong pullRecordedAt) {
     }
 
+    /** Repositories with more tags than this are listed page by page from the database instead. */
+    static final int MAX_CACHED_TAGS = 100_000;
+
     private final Map<String, Map<String, Entry>> byRepository = new ConcurrentHashMap<>();
+    /** Each repository's tags in lexical order, so that tags/list pages are a binary search. */
+    private final Map<String, List<String>> tagLists = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
 
@@ -58,6 +65,23 @@ public class ManifestCache {
         });
     }
 
+    List<String> tags(String repository) {
+        return tagLists.get(repository);
+    }
+
+    void putTags(String repository, List<String> sortedTags, long generationRead) {
+        if (tagLists.size() > 1000) {
+            tagLists.clear();
+        }
+        byRepository.compute(repository, (r, entries) -> {
+            // under the same lock as bump(): the generation cannot change between the check and the put
+            if (generation(r) == generationRead) {
+                tagLists.put(r, List.copyOf(sortedTags));
+            }
+            return entries;
+        });
+    }
+
     /** Called inside the transaction that changes the repository's manifests or tags. */
     void invalidate(String repository) {
         bump(repository);
@@ -78,6 +102,7 @@ public class ManifestCache {
     private void bump(String repository) {
         byRepository.compute(repository, (r, entries) -> {
             generations.computeIfAbsent(r, x -> new AtomicLong()).incrementAndGet();
+            tagLists.remove(r);
             return null;
         });
     }

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,6 +28,18 @@ public class ManifestReads {
         return new ManifestCache.Entry(image.id(),
                 new StoredManifest(image.digest(), image.mediaType(), image.content(), image.subjectDigest()),
                 new AtomicLong(recorded));
+    }
+
+    /** Up to {@code max} tags after {@code last} (all when null), in lexical order, by the primary key's index. */
+    @Transactional
+    public List<String> tags(String repositoryName, String last, int max) {
+        Repository repository = repositories.require(repositoryName);
+        return em.createQuery("SELECT t.name FROM Tag t WHERE t.repositoryId = :repository"
+                        + " AND t.name > :last ORDER BY t.name", String.class)
+                .setParameter("repository", repository.id())
+                .setParameter("last", last == null ? "" : last)
+                .setMaxResults(max)
+                .getResultList();
     }
 
     @Transactional

@@ -8,6 +8,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** Manifests and tags: push, pull, delete, referrers. */
@@ -201,17 +202,27 @@ public class Manifests {
                 .toList();
     }
 
-    /** Tags in lexical order after {@code last}, at most {@code limit}. */
-    @Transactional
+    /**
+     * Tags in lexical order after {@code last}, at most {@code limit}: a binary search in the repository's cached tag
+     * list, or for repositories too large to cache, an indexed range query.
+     */
     public Page tags(String repositoryName, String last, int limit) {
-        Repository repository = repositories.require(repositoryName);
-        List<String> names = em.createQuery("SELECT t.name FROM Tag t WHERE t.repositoryId = :repository"
-                        + " AND t.name > :last ORDER BY t.name", String.class)
-                .setParameter("repository", repository.id())
-                .setParameter("last", last == null ? "" : last)
-                .setMaxResults(limit + 1)
-                .getResultList();
-        return page(names, limit);
+        List<String> all = cache.tags(repositoryName);
+        if (all == null) {
+            long generation = cache.generation(repositoryName);
+            all = reads.tags(repositoryName, null, ManifestCache.MAX_CACHED_TAGS + 1);
+            if (all.size() > ManifestCache.MAX_CACHED_TAGS) {
+                return page(reads.tags(repositoryName, last, limit + 1), limit);
+            }
+            cache.putTags(repositoryName, all, generation);
+        }
+        int from = 0;
+        if (last != null) {
+            int found = Collections.binarySearch(all, last);
+            from = found >= 0 ? found + 1 : -found - 1;
+        }
+        int to = Math.min(all.size(), from + limit);
+        return new Page(all.subList(from, to), to < all.size());
     }
 
     /** Repository names in lexical order after {@code last}, at most {@code limit}. */
