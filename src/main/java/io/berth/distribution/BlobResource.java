@@ -5,6 +5,7 @@ import io.berth.registry.Blobs;
 import io.berth.registry.Reference;
 import io.berth.storage.Digest;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -15,7 +16,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,18 +30,20 @@ public class BlobResource {
     Blobs blobs;
 
     @Context
-    SecurityContext security;
+    HttpServletRequest request;
 
+    @Guarded("ecr:BatchCheckLayerAvailability")
     @HEAD
     public Response head(@PathParam("name") String name, @PathParam("digest") String digest) {
-        BlobInfo blob = blobs.stat(name, Reference.parseDigest(digest));
+        BlobInfo blob = blobs.stat(Callers.repository(request, name), Reference.parseDigest(digest));
         return headers(Response.ok(), blob).header(HttpHeaders.CONTENT_LENGTH, blob.size()).build();
     }
 
+    @Guarded("ecr:GetDownloadUrlForLayer")
     @GET
     public Response get(@PathParam("name") String name, @PathParam("digest") String digest,
                         @HeaderParam("Range") String rangeHeader) {
-        BlobInfo blob = blobs.stat(name, Reference.parseDigest(digest));
+        BlobInfo blob = blobs.stat(Callers.repository(request, name), Reference.parseDigest(digest));
         if (rangeHeader == null) {
             return headers(Response.ok(stream(blob.digest(), 0, blob.size())), blob)
                     .header(HttpHeaders.CONTENT_LENGTH, blob.size()).build();
@@ -92,9 +94,10 @@ public class BlobResource {
         }
     }
 
+    @Guarded("ecr:BatchDeleteImage")
     @DELETE
     public Response delete(@PathParam("name") String name, @PathParam("digest") String digest) {
-        blobs.delete(name, Reference.parseDigest(digest), Actors.of(security));
+        blobs.delete(Callers.repository(request, name), Reference.parseDigest(digest), Callers.actor(request));
         return Response.accepted().header(HttpHeaders.CONTENT_LENGTH, 0).build();
     }
 }

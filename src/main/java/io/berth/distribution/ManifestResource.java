@@ -3,6 +3,7 @@ package io.berth.distribution;
 import io.berth.registry.Manifests;
 import io.berth.registry.StoredManifest;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -13,7 +14,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -26,17 +26,19 @@ public class ManifestResource {
     Manifests manifests;
 
     @Context
-    SecurityContext security;
+    HttpServletRequest request;
 
+    @Guarded("ecr:BatchGetImage")
     @GET
     public Response get(@PathParam("name") String name, @PathParam("reference") String reference) {
-        StoredManifest manifest = manifests.get(name, reference, true, Actors.of(security));
+        StoredManifest manifest = manifests.get(Callers.repository(request, name), reference, true, Callers.actor(request));
         return headers(Response.ok(manifest.content()), manifest).build();
     }
 
+    @Guarded("ecr:BatchGetImage")
     @HEAD
     public Response head(@PathParam("name") String name, @PathParam("reference") String reference) {
-        StoredManifest manifest = manifests.get(name, reference, false, Actors.of(security));
+        StoredManifest manifest = manifests.get(Callers.repository(request, name), reference, false, Callers.actor(request));
         return headers(Response.ok(), manifest).build();
     }
 
@@ -48,6 +50,7 @@ public class ManifestResource {
                 .header(HttpHeaders.ETAG, "\"" + manifest.digest() + "\"");
     }
 
+    @Guarded("ecr:PutImage")
     @PUT
     public Response put(@PathParam("name") String name, @PathParam("reference") String reference,
                         @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
@@ -58,7 +61,7 @@ public class ManifestResource {
                     + " bytes", null);
         }
         byte[] content = body.readNBytes(Manifests.MAX_MANIFEST_BYTES + 1);
-        StoredManifest stored = manifests.put(name, reference, contentType, content, Actors.of(security));
+        StoredManifest stored = manifests.put(Callers.repository(request, name), reference, contentType, content, Callers.actor(request));
         Response.ResponseBuilder response = Response.created(URI.create("/v2/" + name + "/manifests/" + stored.digest()))
                 .header("Docker-Content-Digest", stored.digest())
                 .header(HttpHeaders.CONTENT_LENGTH, 0);
@@ -68,9 +71,10 @@ public class ManifestResource {
         return response.build();
     }
 
+    @Guarded("ecr:BatchDeleteImage")
     @DELETE
     public Response delete(@PathParam("name") String name, @PathParam("reference") String reference) {
-        manifests.delete(name, reference, Actors.of(security));
+        manifests.delete(Callers.repository(request, name), reference, Callers.actor(request));
         return Response.accepted().header(HttpHeaders.CONTENT_LENGTH, 0).build();
     }
 }

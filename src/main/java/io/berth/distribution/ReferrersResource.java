@@ -5,11 +5,13 @@ import io.berth.registry.MediaTypes;
 import io.berth.registry.Reference;
 import io.berth.registry.Referrer;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -21,13 +23,17 @@ import java.util.List;
 @Path("v2/{name: .+}/referrers/{digest}")
 public class ReferrersResource {
 
+    @Context
+    HttpServletRequest request;
+
     @Inject
     Manifests manifests;
 
+    @Guarded("ecr:ListImageReferrers")
     @GET
     public Response list(@PathParam("name") String name, @PathParam("digest") String digest,
                          @QueryParam("artifactType") String artifactType) {
-        List<Referrer> referrers = manifests.referrers(name, Reference.parseDigest(digest), artifactType);
+        List<Referrer> referrers = manifests.referrers(Callers.repository(request, name), Reference.parseDigest(digest), artifactType);
         JsonArrayBuilder descriptors = Json.createArrayBuilder();
         for (Referrer referrer : referrers) {
             JsonObjectBuilder descriptor = Json.createObjectBuilder()

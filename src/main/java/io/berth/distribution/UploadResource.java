@@ -2,14 +2,15 @@ package io.berth.distribution;
 
 import io.berth.registry.BlobInfo;
 import io.berth.registry.Blobs;
-import io.berth.registry.Names;
 import io.berth.registry.Problem;
 import io.berth.registry.Reference;
 import io.berth.registry.RegistryException;
 import io.berth.registry.UploadState;
+import io.berth.security.AccessControl;
 import io.berth.registry.Uploads;
 import io.berth.storage.Digest;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -22,7 +23,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import java.io.InputStream;
 import java.net.URI;
 
@@ -36,43 +36,53 @@ public class UploadResource {
     @Inject
     Blobs blobs;
 
-    @Context
-    SecurityContext security;
+    @Inject
+    AccessControl accessControl;
 
+    @Context
+    HttpServletRequest request;
+
+    @Guarded("ecr:InitiateLayerUpload")
     @POST
     @Path("/")
     public Response start(@PathParam("name") String name, @QueryParam("digest") String digest,
                           @QueryParam("mount") String mount, @QueryParam("from") String from, InputStream body) {
-        Names.requireRepositoryName(name);
-        String actor = Actors.of(security);
+        String actor = Callers.actor(request);
+        String repository = Callers.repository(request, name);
         if (mount != null) {
             Digest mounted = Reference.parseDigest(mount);
-            if (from != null && blobs.mount(name, mounted, from, actor)) {
+            // Mounting reads the source: without that right it is not mountable, and the client uploads instead.
+            if (from != null && mayRead(Callers.repository(request, from))
+                    && blobs.mount(repository, mounted, Callers.repository(request, from), actor)) {
                 return created(name, mounted);
             }
-            // Not mountable (or no source named): the client uploads instead.
         } else if (digest != null) {
-            BlobInfo blob = uploads.uploadWhole(name, Reference.parseDigest(digest), body, actor);
+            // A monolithic upload also completes the blob.
+            accessControl.require(Callers.of(request), "ecr:CompleteLayerUpload", repository, request.getRemoteAddr());
+            BlobInfo blob = uploads.uploadWhole(repository, Reference.parseDigest(digest), body, actor);
             return created(name, blob.digest());
         }
-        return progress(Response.accepted(), uploads.start(name, actor));
+        return progress(Response.accepted(), name, uploads.start(repository, actor));
     }
 
+    @Guarded("ecr:UploadLayerPart")
     @GET
     @Path("{uuid}")
     public Response status(@PathParam("name") String name, @PathParam("uuid") String uuid) {
-        return progress(Response.noContent(), uploads.status(name, uuid));
+        return progress(Response.noContent(), name, uploads.status(Callers.repository(request, name), uuid));
     }
 
+    @Guarded("ecr:UploadLayerPart")
     @PATCH
     @Path("{uuid}")
     public Response patch(@PathParam("name") String name, @PathParam("uuid") String uuid,
                           @HeaderParam("Content-Range") String contentRange,
                           @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) {
         Long start = chunkStart(contentRange, contentLength);
-        return progress(Response.accepted(), uploads.append(name, uuid, start, body));
+        return progress(Response.accepted(), name, uploads.append(Callers.repository(request, name), uuid, start, body));
     }
 
+    @Guarded("ecr:CompleteLayerUpload")
     @PUT
     @Path("{uuid}")
     public Response complete(@PathParam("name") String name, @PathParam("uuid") String uuid,
@@ -84,15 +94,21 @@ public class UploadResource {
         }
         Digest expected = Reference.parseDigest(digest);
         Long start = chunkStart(contentRange, contentLength);
-        BlobInfo blob = uploads.complete(name, uuid, expected, start, body, Actors.of(security));
+        BlobInfo blob = uploads.complete(Callers.repository(request, name), uuid, expected, start, body, Callers.actor(request));
         return created(name, blob.digest());
     }
 
+    @Guarded("ecr:UploadLayerPart")
     @DELETE
     @Path("{uuid}")
     public Response cancel(@PathParam("name") String name, @PathParam("uuid") String uuid) {
-        uploads.cancel(name, uuid);
+        uploads.cancel(Callers.repository(request, name), uuid);
         return Response.noContent().build();
+    }
+
+    private boolean mayRead(String repository) {
+        return accessControl.allowed(Callers.of(request), "ecr:GetDownloadUrlForLayer", repository,
+                request.getRemoteAddr());
     }
 
     /** Where a chunk says it starts, checked against its length; null when the client sent no Content-Range. */
@@ -118,9 +134,10 @@ public class UploadResource {
                 .build();
     }
 
-    private static Response progress(Response.ResponseBuilder response, UploadState upload) {
+    /** The upload's state; its Location uses the repository name as the client gave it. */
+    private static Response progress(Response.ResponseBuilder response, String name, UploadState upload) {
         return response
-                .location(URI.create("/v2/" + upload.repository() + "/blobs/uploads/" + upload.id()))
+                .location(URI.create("/v2/" + name + "/blobs/uploads/" + upload.id()))
                 .header("Range", range(upload.size()))
                 .header("Docker-Upload-UUID", upload.id())
                 .header(HttpHeaders.CONTENT_LENGTH, 0)

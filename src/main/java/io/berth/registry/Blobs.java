@@ -69,7 +69,7 @@ public class Blobs {
      */
     @Transactional
     public boolean mount(String repositoryName, Digest digest, String fromName, String actor) {
-        Optional<Repository> from = repositories.find(Names.requireRepositoryName(fromName));
+        Optional<Repository> from = repositories.find(fromName);
         if (from.isEmpty() || linked(from.get(), digest).isEmpty()) {
             return false;
         }

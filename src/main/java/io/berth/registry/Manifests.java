@@ -45,7 +45,7 @@ public class Manifests {
     @Transactional
     public StoredManifest put(String repositoryName, String reference, String contentType, byte[] content,
                               String actor) {
-        Names.requireRepositoryName(repositoryName);
+        Names.split(repositoryName);
         Reference ref = Reference.parse(reference);
         if (content.length > MAX_MANIFEST_BYTES) {
             throw new RegistryException(Problem.MANIFEST_TOO_LARGE,
@@ -106,7 +106,7 @@ public class Manifests {
         for (ImageReference reference : references) {
             em.persist(reference.forImage(image.id()));
         }
-        events.fire(new RegistryEvent.ImagePushed(repository.name(), digest.toString(), manifest.mediaType(), size,
+        events.fire(new RegistryEvent.ImagePushed(repository.qualifiedName(), digest.toString(), manifest.mediaType(), size,
                 actor, now));
         return image;
     }
@@ -124,11 +124,11 @@ public class Manifests {
         Tag tag = em.find(Tag.class, new Tag.Key(repository.id(), name));
         if (tag == null) {
             em.persist(new Tag(repository.id(), name, image.id(), now));
-            events.fire(new RegistryEvent.TagMoved(repository.name(), name, null, image.digest(), actor, now));
+            events.fire(new RegistryEvent.TagMoved(repository.qualifiedName(), name, null, image.digest(), actor, now));
         } else if (!tag.imageId().equals(image.id())) {
             String old = em.find(Image.class, tag.imageId()).digest();
             tag.pointTo(image.id(), now);
-            events.fire(new RegistryEvent.TagMoved(repository.name(), name, old, image.digest(), actor, now));
+            events.fire(new RegistryEvent.TagMoved(repository.qualifiedName(), name, old, image.digest(), actor, now));
         }
     }
 
@@ -225,12 +225,12 @@ public class Manifests {
         return new Page(all.subList(from, to), to < all.size());
     }
 
-    /** Repository names in lexical order after {@code last}, at most {@code limit}. */
+    /** The names of an account's repositories in lexical order after {@code last}, at most {@code limit}. */
     @Transactional
-    public Page catalog(String last, int limit) {
+    public Page catalog(String accountId, String last, int limit) {
         List<String> names = em.createQuery("SELECT r.name FROM Repository r WHERE r.accountId = :account"
                         + " AND r.name > :last ORDER BY r.name", String.class)
-                .setParameter("account", Repository.DEFAULT_ACCOUNT)
+                .setParameter("account", accountId)
                 .setParameter("last", last == null ? "" : last)
                 .setMaxResults(limit + 1)
                 .getResultList();

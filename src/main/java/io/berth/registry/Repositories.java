@@ -7,7 +7,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Finds repositories, and creates them on first push when the registry allows it. */
 @ApplicationScoped
@@ -22,12 +24,13 @@ public class Repositories {
     @Inject
     RepositoryCreator creator;
 
-    public Optional<Repository> find(String name) {
-        Names.requireRepositoryName(name);
+    /** The repository with this qualified name ({@code <account>/<name>}, see {@link Names#split}). */
+    public Optional<Repository> find(String qualifiedName) {
+        Names.Qualified name = Names.split(qualifiedName);
         return em.createQuery("SELECT r FROM Repository r WHERE r.accountId = :account AND r.name = :name",
                         Repository.class)
-                .setParameter("account", Repository.DEFAULT_ACCOUNT)
-                .setParameter("name", name)
+                .setParameter("account", name.accountId())
+                .setParameter("name", name.name())
                 .getResultStream().findFirst();
     }
 
@@ -53,6 +56,23 @@ public class Repositories {
             return find(name).orElseThrow(() -> raceLost);
         }
         return require(name);
+    }
+
+    /** Replaces the repository policy (already validated by the caller), or removes it with null. */
+    @Transactional
+    public void setPolicy(String qualifiedName, String policy) {
+        lock(require(qualifiedName)).policy(policy);
+    }
+
+    /** The repository's resource tags (key → value), for policies' {@code ecr:ResourceTag} conditions. */
+    public Map<String, String> resourceTags(Repository repository) {
+        Map<String, String> tags = new TreeMap<>();
+        for (Object row : em.createNativeQuery("SELECT tag_key, tag_value FROM repository_tag WHERE repository_id = ?")
+                .setParameter(1, repository.id()).getResultList()) {
+            Object[] columns = (Object[]) row;
+            tags.put((String) columns[0], (String) columns[1]);
+        }
+        return tags;
     }
 
     /** Locks the repository row until the transaction ends, serializing manifest and tag changes in it. */

@@ -12,8 +12,6 @@ import jakarta.persistence.Table;
 @Table(name = "repository")
 public class Repository {
 
-    public static final String DEFAULT_ACCOUNT = "000000000000";
-
     @Id
     @SequenceGenerator(name = "repository_seq", sequenceName = "repository_seq", allocationSize = 1)
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "repository_seq")
@@ -26,6 +24,8 @@ public class Repository {
 
     @Column(name = "created_at")
     private long createdAt;
+
+    private String policy;
 
     protected Repository() {
     }
@@ -46,6 +46,20 @@ public class Repository {
 
     public String name() {
         return name;
+    }
+
+    /** {@code <account>/<name>}: how the domain addresses it. */
+    public String qualifiedName() {
+        return Names.qualify(accountId, name);
+    }
+
+    /** The repository policy (IAM JSON), or null. */
+    public String policy() {
+        return policy;
+    }
+
+    void policy(String policy) {
+        this.policy = policy;
     }
 
     public long createdAt() {

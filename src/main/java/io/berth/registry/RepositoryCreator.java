@@ -18,10 +18,11 @@ public class RepositoryCreator {
     Event<RegistryEvent> events;
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void create(String name, String actor) {
+    public void create(String qualifiedName, String actor) {
+        Names.Qualified name = Names.split(qualifiedName);
         long now = System.currentTimeMillis();
-        em.persist(new Repository(Repository.DEFAULT_ACCOUNT, name, now));
+        em.persist(new Repository(name.accountId(), name.name(), now));
         em.flush();
-        events.fire(new RegistryEvent.RepositoryCreated(name, actor, now));
+        events.fire(new RegistryEvent.RepositoryCreated(qualifiedName, actor, now));
     }
 }

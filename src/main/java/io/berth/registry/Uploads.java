@@ -30,7 +30,7 @@ public class Uploads {
     HashStates hashes;
 
     public UploadState start(String repositoryName, String actor) {
-        Names.requireRepositoryName(repositoryName);
+        Names.split(repositoryName);
         String id = UUID.randomUUID().toString();
         try {
             store.createUpload(id);

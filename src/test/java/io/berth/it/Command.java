@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 /** Runs a real client (skopeo, podman, buildah, docker) and fails the test with its output if it fails. */
 final class Command {
 
+    /** Environment variables for every command, such as where the clients keep registry credentials. */
+    static final java.util.Map<String, String> ENVIRONMENT = new java.util.concurrent.ConcurrentHashMap<>();
+
     private Command() {
     }
 
@@ -27,8 +30,10 @@ final class Command {
     static Result tryRun(Path workDir, String... command) {
         try {
             Path log = Files.createTempFile(workDir, "cmd", ".log");
-            Process process = new ProcessBuilder(List.of(command)).directory(workDir.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(List.of(command)).directory(workDir.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(ENVIRONMENT);
+            Process process = builder.start();
             if (!process.waitFor(5, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
                 throw new AssertionError("timed out: " + String.join(" ", command));

@@ -162,7 +162,8 @@ class DistributionSpecIT {
         byte[] data = random(64 * 1024 * 1024, 4);
         HttpRequest patch = HttpRequest.newBuilder(URI.create(registry.base + location))
                 .method("PATCH", HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(data)))
-                .header("Content-Type", "application/octet-stream").build();
+                .header("Content-Type", "application/octet-stream")
+                .header("Authorization", RegistryHttp.basic("admin", RegistryHttp.ADMIN_PASSWORD)).build();
         HttpResponse<String> patched = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(patch, HttpResponse.BodyHandlers.ofString());
         assertEquals(202, patched.statusCode(), patched.body());
         assertEquals("0-" + (data.length - 1), patched.headers().firstValue("Range").orElseThrow());

@@ -50,6 +50,10 @@ class RealClientsIT {
     @BeforeAll
     static void workDir() throws IOException {
         work = Files.createTempDirectory(Path.of("/tmp"), "berth-it-");
+        // skopeo, podman and buildah share this file; podman login writes it.
+        Command.ENVIRONMENT.put("REGISTRY_AUTH_FILE", work.resolve("auth.json").toString());
+        Command.ENVIRONMENT.put("DOCKER_CONFIG", work.resolve("docker-config").toString());
+        run(work, podman("login", "--tls-verify=false", "-u", "admin", "-p", RegistryHttp.ADMIN_PASSWORD, HOST));
     }
 
 

@@ -24,17 +24,48 @@ public final class RegistryHttp {
     public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
     public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
 
+    /** The administrator's password the tests start the registry with (see the failsafe configuration). */
+    public static final String ADMIN_PASSWORD = System.getProperty("berth.it.admin.password", "it-admin-password");
+
     public final String base;
+    /** The Authorization header sent with every request unless a test gives its own; null for none. */
+    private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
     public RegistryHttp(String base) {
-        this.base = base;
+        this(base, basic("admin", ADMIN_PASSWORD));
     }
 
-    /** The registry the Arquillian container started, on loopback. */
+    private RegistryHttp(String base, String authorization) {
+        this.base = base;
+        this.authorization = authorization;
+    }
+
+    /** The registry the Arquillian container started, on loopback, as its administrator. */
     public static RegistryHttp forTests() {
         return new RegistryHttp("http://127.0.0.1:" + System.getProperty("berth.it.port", "5055"));
+    }
+
+    /** The same registry as another user (Basic), or anonymous with null. */
+    public RegistryHttp as(String user, String password) {
+        return new RegistryHttp(base, user == null ? null : basic(user, password));
+    }
+
+    public static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private void authorize(HttpRequest.Builder request, String... headers) {
+        for (int i = 0; i < headers.length; i += 2) {
+            if (headers[i].equalsIgnoreCase("Authorization")) {
+                return;
+            }
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
     }
 
     public HttpResponse<String> send(String method, String path, byte[] body, String... headers) {
@@ -42,6 +73,7 @@ public final class RegistryHttp {
                 .timeout(Duration.ofMinutes(5))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
+        authorize(request, headers);
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
@@ -57,6 +89,7 @@ public final class RegistryHttp {
 
     public HttpResponse<byte[]> getBytes(String path, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5));
+        authorize(request, headers);
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }

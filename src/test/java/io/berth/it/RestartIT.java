@@ -58,6 +58,7 @@ class RestartIT {
         env.put("BERTH_PORT", String.valueOf(PORT));
         env.put("BERTH_DATA_DIR", data.toString());
         env.put("BERTH_JAVA_OPTS", "-Xmx256m");
+        env.put("BERTH_ADMIN_PASSWORD", RegistryHttp.ADMIN_PASSWORD);
         server = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
@@ -126,7 +127,8 @@ class RestartIT {
         String location = registry.send("POST", "/v2/" + name + "/blobs/uploads/", null)
                 .headers().firstValue("Location").orElseThrow();
         HttpRequest patch = HttpRequest.newBuilder(URI.create(registry.base + location))
-                .method("PATCH", HttpRequest.BodyPublishers.ofInputStream(() -> new SlowZeros(size))).build();
+                .method("PATCH", HttpRequest.BodyPublishers.ofInputStream(() -> new SlowZeros(size)))
+                .header("Authorization", RegistryHttp.basic("admin", RegistryHttp.ADMIN_PASSWORD)).build();
         CompletableFuture<HttpResponse<String>> inFlight = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1).build().sendAsync(patch, HttpResponse.BodyHandlers.ofString());
         Thread.sleep(1500);

@@ -1,0 +1,36 @@
+package io.berth.distribution;
+
+import io.berth.registry.Names;
+import io.berth.security.Caller;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.NotAuthorizedException;
+
+/**
+ * Who is making a request (as the authentication mechanism verified it), and which account's repository a name in
+ * the path means: {@code /v2/<name>/…} is a repository of the caller's own account, {@code /v2/<12-digit
+ * account>/<name>/…} one of that account.
+ */
+final class Callers {
+
+    private Callers() {
+    }
+
+    static Caller of(HttpServletRequest request) {
+        if (request.getAttribute(Caller.ATTRIBUTE) instanceof Caller caller) {
+            return caller;
+        }
+        // The mechanism lets no unauthenticated request through to /v2; this is a second line.
+        throw new NotAuthorizedException("Basic realm=\"Berth\"");
+    }
+
+    /** The name audit records and events carry. */
+    static String actor(HttpServletRequest request) {
+        return of(request).getName();
+    }
+
+    /** The qualified ({@code <account>/<name>}) repository a path's name stands for. */
+    static String repository(HttpServletRequest request, String name) {
+        Names.requireRepositoryName(name);
+        return Names.accountPrefixed(name).isPresent() ? name : Names.qualify(of(request).accountId(), name);
+    }
+}

@@ -1,0 +1,209 @@
+package io.berth.ecr;
+
+import io.berth.registry.Names;
+import io.berth.registry.Problem;
+import io.berth.registry.RegistryException;
+import io.berth.security.AccessControl;
+import io.berth.security.AccessDeniedException;
+import io.berth.security.Caller;
+import io.berth.security.LoginTokens;
+import io.berth.security.RepositoryPolicies;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.core.Response;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The Amazon ECR API (JSON 1.1, {@code X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.<Operation>}): one small
+ * handler per operation, each authorized under its own {@code ecr:} action, errors as {@code {"__type","message"}}.
+ */
+@ApplicationScoped
+public class EcrApi {
+
+    static final String TARGET_PREFIX = "AmazonEC2ContainerRegistry_V20150921.";
+    static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    private static final Logger LOG = Logger.getLogger(EcrApi.class.getName());
+
+    @Inject
+    LoginTokens tokens;
+
+    @Inject
+    AccessControl accessControl;
+
+    @Inject
+    RepositoryPolicies repositoryPolicies;
+
+    @Inject
+    @ConfigProperty(name = "berth.public.url")
+    Optional<String> publicUrl;
+
+    private interface Handler {
+        JsonObjectBuilder handle(Call call);
+    }
+
+    /** One request to one operation. */
+    record Call(Caller caller, JsonObject input, String sourceIp, String proxyEndpoint) {
+        String string(String member) {
+            JsonValue value = input.get(member);
+            if (value == null || value == JsonValue.NULL) {
+                return null;
+            }
+            if (!(value instanceof JsonString text)) {
+                throw new EcrException("InvalidParameterException", member + " must be a string");
+            }
+            return text.getString();
+        }
+
+        String required(String member) {
+            String value = string(member);
+            if (value == null || value.isEmpty()) {
+                throw new EcrException("InvalidParameterException", member + " is required");
+            }
+            return value;
+        }
+
+        /** The account a request's {@code registryId} names; the caller's own when absent. */
+        String registryId() {
+            String id = string("registryId");
+            if (id == null) {
+                return caller.accountId();
+            }
+            if (!id.matches("[0-9]{12}")) {
+                throw new EcrException("InvalidParameterException", "registryId must be a 12-digit account id");
+            }
+            return id;
+        }
+
+        String repository() {
+            String name = required("repositoryName");
+            if (!Names.isRepositoryName(name) || Names.accountPrefixed(name).isPresent()) {
+                throw new EcrException("InvalidParameterException", "Invalid parameter at 'repositoryName' "
+                        + "failed to satisfy constraint: 'must satisfy regular expression '"
+                        + "(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''");
+            }
+            return Names.qualify(registryId(), name);
+        }
+    }
+
+    private final Map<String, Handler> handlers = Map.of(
+            "GetAuthorizationToken", this::getAuthorizationToken,
+            "SetRepositoryPolicy", this::setRepositoryPolicy,
+            "GetRepositoryPolicy", this::getRepositoryPolicy,
+            "DeleteRepositoryPolicy", this::deleteRepositoryPolicy);
+
+    public Response handle(Caller caller, String target, String body, String sourceIp, String proxyEndpoint) {
+        try {
+            if (caller == null) {
+                throw new EcrException("MissingAuthenticationTokenException", 403, "Missing Authentication Token");
+            }
+            String operation = target != null && target.startsWith(TARGET_PREFIX)
+                    ? target.substring(TARGET_PREFIX.length()) : null;
+            Handler handler = operation == null ? null : handlers.get(operation);
+            if (handler == null) {
+                throw new EcrException("UnknownOperationException",
+                        "Berth does not implement the operation " + (operation == null ? target : operation));
+            }
+            JsonObjectBuilder output = handler.handle(new Call(caller, parse(body), sourceIp,
+                    publicUrl.orElse(proxyEndpoint)));
+            return Response.ok(output.build().toString(), CONTENT_TYPE).build();
+        } catch (EcrException e) {
+            return error(e.status(), e.type(), e.getMessage());
+        } catch (AccessDeniedException e) {
+            return error(400, "AccessDeniedException", e.getMessage());
+        } catch (RegistryException e) {
+            return e.problem() == Problem.NAME_UNKNOWN
+                    ? error(400, "RepositoryNotFoundException", "The repository with name '"
+                    + Names.split(String.valueOf(e.detail())).name() + "' does not exist in the registry")
+                    : error(400, "InvalidParameterException", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "ECR operation " + target + " failed", e);
+            return error(500, "ServerException", "internal error");
+        }
+    }
+
+    private static JsonObject parse(String body) {
+        if (body == null || body.isBlank()) {
+            return JsonValue.EMPTY_JSON_OBJECT;
+        }
+        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+            return reader.readObject();
+        } catch (JsonException | IllegalStateException e) {
+            throw new EcrException("SerializationException", "the request body is not a JSON object");
+        }
+    }
+
+    static Response error(int status, String type, String message) {
+        String body = Json.createObjectBuilder().add("__type", type).add("message", message).build().toString();
+        return Response.status(status).type(CONTENT_TYPE).entity(body).build();
+    }
+
+    // --- operations ---------------------------------------------------------------------------------------------
+
+    private JsonObjectBuilder getAuthorizationToken(Call call) {
+        accessControl.requireAccountAction(call.caller(), "ecr:GetAuthorizationToken", call.sourceIp());
+        LoginTokens.IssuedToken token = tokens.issue(call.caller());
+        return Json.createObjectBuilder().add("authorizationData", Json.createArrayBuilder().add(
+                Json.createObjectBuilder()
+                        .add("authorizationToken", token.authorizationToken())
+                        .add("expiresAt", epochSeconds(token.expiresAt().toEpochMilli()))
+                        .add("proxyEndpoint", call.proxyEndpoint())));
+    }
+
+    private JsonObjectBuilder setRepositoryPolicy(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:SetRepositoryPolicy", repository, call.sourceIp());
+        String policy = call.required("policyText");
+        try {
+            repositoryPolicies.set(repository, policy);
+        } catch (IllegalArgumentException invalid) {
+            throw new EcrException("InvalidParameterException", "Invalid parameter at 'PolicyText' failed to satisfy"
+                    + " constraint: 'Invalid repository policy provided': " + invalid.getMessage());
+        }
+        return policyOutput(repository, policy);
+    }
+
+    private JsonObjectBuilder getRepositoryPolicy(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:GetRepositoryPolicy", repository, call.sourceIp());
+        return policyOutput(repository, requirePolicy(repository));
+    }
+
+    private JsonObjectBuilder deleteRepositoryPolicy(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:DeleteRepositoryPolicy", repository, call.sourceIp());
+        String policy = requirePolicy(repository);
+        repositoryPolicies.set(repository, null);
+        return policyOutput(repository, policy);
+    }
+
+    private String requirePolicy(String repository) {
+        return repositoryPolicies.get(repository).orElseThrow(() -> new EcrException(
+                "RepositoryPolicyNotFoundException", "Repository policy does not exist for the repository with name '"
+                + Names.split(repository).name() + "' in the registry with id '"
+                + Names.split(repository).accountId() + "'"));
+    }
+
+    private static JsonObjectBuilder policyOutput(String repository, String policy) {
+        Names.Qualified name = Names.split(repository);
+        return Json.createObjectBuilder().add("registryId", name.accountId()).add("repositoryName", name.name())
+                .add("policyText", policy);
+    }
+
+    /** ECR's timestamps: epoch seconds, with a fraction. */
+    static BigDecimal epochSeconds(long millis) {
+        return BigDecimal.valueOf(millis, 3);
+    }
+}

@@ -1,0 +1,222 @@
+package io.berth.iam;
+
+import io.berth.security.AccessKey;
+import io.berth.security.Caller;
+import io.berth.security.Group;
+import io.berth.security.Identities;
+import io.berth.security.IdentityException;
+import io.berth.security.IdentityProblem;
+import io.berth.security.InlinePolicy.OwnerKind;
+import io.berth.security.User;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The IAM-compatible subset that manages users, groups, access keys, passwords and inline policies, in the AWS
+ * Query protocol (form-encoded {@code Action=…}, XML answers), so that {@code aws iam … --endpoint-url} and the AWS
+ * SDKs' IAM clients work. Only administrators may call it, and only on their own account.
+ */
+@ApplicationScoped
+public class IamApi {
+
+    static final String NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/";
+    private static final Logger LOG = Logger.getLogger(IamApi.class.getName());
+
+    @Inject
+    Identities identities;
+
+    /** One request: who asks, in which account, with which parameters. */
+    record Call(Caller caller, MultivaluedMap<String, String> form) {
+        String param(String name) {
+            String value = form.getFirst(name);
+            if (value == null || value.isEmpty()) {
+                throw new IdentityException(IdentityProblem.VALIDATION_ERROR,
+                        "1 validation error detected: Value null at '" + name + "' failed to satisfy constraint:"
+                                + " Member must not be null");
+            }
+            return value;
+        }
+
+        String account() {
+            return caller.accountId();
+        }
+    }
+
+    private final Map<String, BiConsumer<Call, Xml>> actions = Map.ofEntries(
+            Map.entry("CreateUser", this::createUser),
+            Map.entry("GetUser", this::getUser),
+            Map.entry("ListUsers", this::listUsers),
+            Map.entry("DeleteUser", (c, x) -> identities.deleteUser(c.account(), c.param("UserName"))),
+            Map.entry("CreateLoginProfile", (c, x) -> setPassword(c, x, true)),
+            Map.entry("UpdateLoginProfile", (c, x) -> setPassword(c, x, false)),
+            Map.entry("CreateAccessKey", this::createAccessKey),
+            Map.entry("ListAccessKeys", this::listAccessKeys),
+            Map.entry("UpdateAccessKey", this::updateAccessKey),
+            Map.entry("DeleteAccessKey", (c, x) -> identities.deleteAccessKey(c.account(), c.param("UserName"),
+                    c.param("AccessKeyId"))),
+            Map.entry("CreateGroup", this::createGroup),
+            Map.entry("AddUserToGroup", (c, x) -> identities.setMembership(c.account(), c.param("GroupName"),
+                    c.param("UserName"), true)),
+            Map.entry("RemoveUserFromGroup", (c, x) -> identities.setMembership(c.account(), c.param("GroupName"),
+                    c.param("UserName"), false)),
+            Map.entry("PutUserPolicy", (c, x) -> identities.putPolicy(OwnerKind.USER, c.account(),
+                    c.param("UserName"), c.param("PolicyName"), c.param("PolicyDocument"))),
+            Map.entry("GetUserPolicy", this::getUserPolicy),
+            Map.entry("DeleteUserPolicy", (c, x) -> identities.deletePolicy(OwnerKind.USER, c.account(),
+                    c.param("UserName"), c.param("PolicyName"))),
+            Map.entry("PutGroupPolicy", (c, x) -> identities.putPolicy(OwnerKind.GROUP, c.account(),
+                    c.param("GroupName"), c.param("PolicyName"), c.param("PolicyDocument"))),
+            Map.entry("DeleteGroupPolicy", (c, x) -> identities.deletePolicy(OwnerKind.GROUP, c.account(),
+                    c.param("GroupName"), c.param("PolicyName"))),
+            Map.entry("CreateAccount", this::createAccount));
+
+    public Response handle(Caller caller, MultivaluedMap<String, String> form) {
+        String action = form.getFirst("Action");
+        try {
+            if (caller == null) {
+                return error(403, "MissingAuthenticationToken", "Request is missing Authentication Token");
+            }
+            BiConsumer<Call, Xml> handler = action == null ? null : actions.get(action);
+            if (handler == null) {
+                return error(400, "InvalidAction", "Could not find operation " + action);
+            }
+            if (!caller.administrator()) {
+                return error(403, "AccessDenied", "User: " + caller.arn() + " is not authorized to perform: iam:"
+                        + action + " (only administrators manage identities)");
+            }
+            Xml result = new Xml();
+            handler.accept(new Call(caller, form), result);
+            Xml response = new Xml();
+            response.open(action + "Response xmlns=\"" + NAMESPACE + "\"");
+            if (!result.toString().isEmpty()) {
+                response.open(action + "Result");
+                response.raw(result);
+                response.close(action + "Result");
+            }
+            response.open("ResponseMetadata").text("RequestId", UUID.randomUUID().toString())
+                    .close("ResponseMetadata").close(action + "Response");
+            return Response.ok(response.toString(), "text/xml").build();
+        } catch (IdentityException e) {
+            return error(e.problem().status(), e.problem().code(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "IAM action " + action + " failed", e);
+            return error(500, "ServiceFailure", "internal error");
+        }
+    }
+
+    static Response error(int status, String code, String message) {
+        Xml xml = new Xml().open("ErrorResponse xmlns=\"" + NAMESPACE + "\"").open("Error")
+                .text("Type", status >= 500 ? "Receiver" : "Sender").text("Code", code).text("Message", message)
+                .close("Error").text("RequestId", UUID.randomUUID().toString()).close("ErrorResponse");
+        return Response.status(status).type("text/xml").entity(xml.toString()).build();
+    }
+
+    // --- actions ------------------------------------------------------------------------------------------------
+
+    private void createUser(Call call, Xml out) {
+        user(out, identities.createUser(call.account(), call.param("UserName"), false));
+    }
+
+    private void getUser(Call call, Xml out) {
+        String name = call.form().getFirst("UserName");
+        user(out, identities.requireUser(call.account(), name == null ? call.caller().userName() : name));
+    }
+
+    private void listUsers(Call call, Xml out) {
+        out.open("Users");
+        for (User user : identities.users(call.account())) {
+            out.open("member");
+            userFields(out, user);
+            out.close("member");
+        }
+        out.close("Users").text("IsTruncated", "false");
+    }
+
+    private static void user(Xml out, User user) {
+        out.open("User");
+        userFields(out, user);
+        out.close("User");
+    }
+
+    private static void userFields(Xml out, User user) {
+        out.text("Path", "/").text("UserName", user.name()).text("UserId", user.externalId())
+                .text("Arn", user.arn()).time("CreateDate", user.createdAt());
+    }
+
+    private void setPassword(Call call, Xml out, boolean create) {
+        User user = identities.requireUser(call.account(), call.param("UserName"));
+        identities.setPassword(user, call.param("Password"), create);
+        if (create) {
+            out.open("LoginProfile").text("UserName", user.name()).time("CreateDate", System.currentTimeMillis())
+                    .text("PasswordResetRequired", "false").close("LoginProfile");
+        }
+    }
+
+    private void createAccessKey(Call call, Xml out) {
+        String name = call.form().getFirst("UserName");
+        Identities.NewAccessKey created = identities.createAccessKey(call.account(),
+                name == null ? call.caller().userName() : name);
+        out.open("AccessKey").text("UserName", created.userName()).text("AccessKeyId", created.key().id())
+                .text("Status", "Active").text("SecretAccessKey", created.secret())
+                .time("CreateDate", created.key().createdAt()).close("AccessKey");
+    }
+
+    private void listAccessKeys(Call call, Xml out) {
+        String name = call.form().getFirst("UserName");
+        User user = identities.requireUser(call.account(), name == null ? call.caller().userName() : name);
+        out.open("AccessKeyMetadata");
+        for (AccessKey key : identities.accessKeys(user)) {
+            out.open("member").text("UserName", user.name()).text("AccessKeyId", key.id())
+                    .text("Status", key.active() ? "Active" : "Inactive").time("CreateDate", key.createdAt())
+                    .close("member");
+        }
+        out.close("AccessKeyMetadata").text("IsTruncated", "false");
+    }
+
+    private void updateAccessKey(Call call, Xml out) {
+        String status = call.param("Status");
+        if (!status.equals("Active") && !status.equals("Inactive")) {
+            throw new IdentityException(IdentityProblem.VALIDATION_ERROR,
+                    "Status must be Active or Inactive, not " + status);
+        }
+        String name = call.form().getFirst("UserName");
+        identities.setAccessKeyActive(call.account(), name == null ? call.caller().userName() : name,
+                call.param("AccessKeyId"), status.equals("Active"));
+    }
+
+    private void createGroup(Call call, Xml out) {
+        Group group = identities.createGroup(call.account(), call.param("GroupName"));
+        out.open("Group").text("Path", "/").text("GroupName", group.name()).text("GroupId", group.externalId())
+                .text("Arn", group.arn()).time("CreateDate", group.createdAt()).close("Group");
+    }
+
+    private void getUserPolicy(Call call, Xml out) {
+        String user = call.param("UserName");
+        var policy = identities.requirePolicy(OwnerKind.USER, call.account(), user, call.param("PolicyName"));
+        // IAM returns policy documents URL-encoded; the AWS CLI decodes them.
+        out.text("UserName", user).text("PolicyName", policy.name())
+                .text("PolicyDocument", URLEncoder.encode(policy.document(), StandardCharsets.UTF_8)
+                        .replace("+", "%20"));
+    }
+
+    /** Berth's own action: a registry administrator (of the bootstrap account) creates another account. */
+    private void createAccount(Call call, Xml out) {
+        if (!call.account().equals(identities.bootstrapAccountId())) {
+            throw new IdentityException(IdentityProblem.ACCESS_DENIED,
+                    "only administrators of the bootstrap account create accounts");
+        }
+        User admin = identities.createAccount(call.param("AccountId"), call.form().getFirst("AccountName"),
+                call.param("AdminUserName"), call.param("AdminPassword"));
+        out.open("Account").text("AccountId", admin.accountId()).close("Account");
+        user(out, admin);
+    }
+}

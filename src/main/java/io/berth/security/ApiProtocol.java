@@ -1,0 +1,118 @@
+package io.berth.security;
+
+import jakarta.security.enterprise.AuthenticationStatus;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * The AWS API protocols served at {@code POST /}, told apart as AWS does, and how each one says that a request was
+ * not authenticated; plus the registry's own challenge. Messages never carry secrets or expected signatures.
+ */
+enum ApiProtocol {
+    /** ECR: JSON 1.1 with {@code X-Amz-Target}, signed for service {@code ecr}. */
+    ECR_JSON("ecr"),
+    /** IAM: the Query protocol, a form-encoded POST with {@code Action=…}, signed for service {@code iam}. */
+    IAM_QUERY("iam");
+
+    private final String signingName;
+
+    ApiProtocol(String signingName) {
+        this.signingName = signingName;
+    }
+
+    static ApiProtocol of(HttpServletRequest request) {
+        if (!"POST".equals(request.getMethod()) || !"/".equals(request.getRequestURI())) {
+            return null;
+        }
+        if (request.getHeader("X-Amz-Target") != null) {
+            return ECR_JSON;
+        }
+        String type = request.getContentType();
+        return type != null && type.toLowerCase().startsWith("application/x-www-form-urlencoded") ? IAM_QUERY : null;
+    }
+
+    String signingName() {
+        return signingName;
+    }
+
+    /** The protocol's name for a Signature V4 failure. */
+    String signatureErrorCode(String sigV4Code) {
+        if (this == IAM_QUERY) {
+            return sigV4Code;
+        }
+        return switch (sigV4Code) {
+            case "MissingAuthenticationToken" -> "MissingAuthenticationTokenException";
+            case "IncompleteSignature" -> "IncompleteSignatureException";
+            case "InvalidClientTokenId" -> "UnrecognizedClientException";
+            default -> "InvalidSignatureException";
+        };
+    }
+
+    AuthenticationStatus refuse(HttpServletResponse response, int status, String code, String message)
+            throws IOException {
+        if (this == ECR_JSON) {
+            return send(response, status, "application/x-amz-json-1.1",
+                    "{\"__type\":\"" + code + "\",\"message\":\"" + Text.json(message) + "\"}");
+        }
+        return send(response, status, "text/xml", "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
+                + "<Error><Type>Sender</Type><Code>" + code + "</Code><Message>" + Text.xml(message)
+                + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>");
+    }
+
+    /** 401 with a Basic challenge, so that {@code docker login} and friends send credentials. */
+    static AuthenticationStatus registryChallenge(HttpServletResponse response, String message) throws IOException {
+        response.setHeader("WWW-Authenticate", "Basic realm=\"" + BerthAuthenticationMechanism.REALM + "\"");
+        return send(response, 401, "application/json", ociError("UNAUTHORIZED", message));
+    }
+
+    static AuthenticationStatus registryThrottled(HttpServletResponse response, long retryAfterSeconds)
+            throws IOException {
+        response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
+        return send(response, 429, "application/json",
+                ociError("TOOMANYREQUESTS", "too many failed sign-ins; retry later"));
+    }
+
+    private static String ociError(String code, String message) {
+        return "{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"" + Text.json(message) + "\"}]}";
+    }
+
+    private static AuthenticationStatus send(HttpServletResponse response, int status, String type, String body)
+            throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType(type);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+        // Committed now, so that the container cannot replace the body with an error page.
+        response.flushBuffer();
+        return AuthenticationStatus.SEND_FAILURE;
+    }
+
+    /** Escaping for the few strings put into JSON and XML by hand here. */
+    static final class Text {
+        static String json(String s) {
+            StringBuilder out = new StringBuilder(s.length());
+            for (char c : s.toCharArray()) {
+                switch (c) {
+                    case '"' -> out.append("\\\"");
+                    case '\\' -> out.append("\\\\");
+                    default -> {
+                        if (c < 0x20) {
+                            out.append(String.format("\\u%04x", (int) c));
+                        } else {
+                            out.append(c);
+                        }
+                    }
+                }
+            }
+            return out.toString();
+        }
+
+        static String xml(String s) {
+            return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        }
+    }
+}

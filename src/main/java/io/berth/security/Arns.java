@@ -1,0 +1,20 @@
+package io.berth.security;
+
+/** ARNs in Amazon's forms, with Berth's account ids and region. */
+public final class Arns {
+
+    private Arns() {
+    }
+
+    public static String user(String accountId, String userName) {
+        return "arn:aws:iam::" + accountId + ":user/" + userName;
+    }
+
+    public static String accountRoot(String accountId) {
+        return "arn:aws:iam::" + accountId + ":root";
+    }
+
+    public static String repository(String region, String accountId, String repositoryName) {
+        return "arn:aws:ecr:" + region + ":" + accountId + ":repository/" + repositoryName;
+    }
+}

@@ -1,0 +1,157 @@
+package io.berth.security;
+
+import io.berth.security.sigv4.SigV4Exception;
+import io.berth.security.sigv4.SigV4Verifier;
+import io.berth.security.sigv4.SignedRequest;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Verifies credentials: HTTP Basic with a user's password or a login token, and AWS Signature V4 with an access key.
+ * Verified Basic credentials are cached briefly, keyed by a SHA-256 of the header (never the clear text), because
+ * clients send them on every request and password verification is slow on purpose.
+ */
+@ApplicationScoped
+public class Authenticator {
+
+    /** {@code <12-digit account>/<user>} names a user of another account than the bootstrap one. */
+    private static final Pattern QUALIFIED_USER = Pattern.compile("([0-9]{12})/(.+)");
+    private static final int MAX_CACHED = 10_000;
+
+    @Inject
+    Identities identities;
+
+    @Inject
+    LoginTokens tokens;
+
+    @Inject
+    FailureThrottle throttle;
+
+    @Inject
+    SecuritySettings settings;
+
+    private final ConcurrentMap<String, Cached> verified = new ConcurrentHashMap<>();
+    private SigV4Verifier sigV4;
+
+    private record Cached(Caller caller, long validUntil) {
+    }
+
+    /** What became of a credential. */
+    public sealed interface Outcome {
+        record Authenticated(Caller caller) implements Outcome {
+        }
+
+        record Rejected(String reason) implements Outcome {
+        }
+
+        record Throttled(long retryAfterSeconds) implements Outcome {
+        }
+    }
+
+    @PostConstruct
+    void init() {
+        sigV4 = new SigV4Verifier(settings.region(), Clock.systemUTC());
+    }
+
+    void forgetVerified(@Observes Identities.IdentitiesChanged change) {
+        verified.clear();
+    }
+
+    /** Checks an {@code Authorization: Basic …} header from {@code clientAddress}. */
+    public Outcome basic(String authorization, String clientAddress) {
+        String cacheKey = LoginTokens.sha256(authorization);
+        Cached cached = verified.get(cacheKey);
+        long now = System.currentTimeMillis();
+        if (cached != null && cached.validUntil() > now) {
+            return new Outcome.Authenticated(cached.caller());
+        }
+        Optional<String[]> credentials = decodeBasic(authorization);
+        if (credentials.isEmpty()) {
+            return new Outcome.Rejected("malformed Basic credentials");
+        }
+        String name = credentials.get()[0];
+        String password = credentials.get()[1];
+        String userKey = "user:" + name;
+        String addressKey = "address:" + clientAddress;
+        long wait = throttle.refusedForSeconds(userKey, addressKey);
+        if (wait > 0) {
+            return new Outcome.Throttled(wait);
+        }
+        Optional<Caller> caller;
+        long validUntil = now + settings.credentialCacheTime().toMillis();
+        if (LoginTokens.TOKEN_USER.equals(name)) {
+            Optional<LoginTokens.Verified> token = tokens.verify(password);
+            caller = token.map(t -> callerOf(t.user(), t.accessKeyId()));
+            if (token.isPresent()) {
+                validUntil = Math.min(validUntil, token.get().expiresAt());
+            }
+        } else {
+            Matcher qualified = QUALIFIED_USER.matcher(name);
+            String account = qualified.matches() ? qualified.group(1) : settings.bootstrapAccount();
+            String userName = qualified.matches() ? qualified.group(2) : name;
+            caller = identities.verifyPassword(account, userName, password).map(u -> callerOf(u, null));
+        }
+        if (caller.isEmpty()) {
+            sleep(throttle.recordFailure(userKey, addressKey));
+            return new Outcome.Rejected("invalid user name or password");
+        }
+        throttle.recordSuccess(userKey);
+        if (verified.size() >= MAX_CACHED) {
+            verified.clear();
+        }
+        verified.put(cacheKey, new Cached(caller.get(), validUntil));
+        return new Outcome.Authenticated(caller.get());
+    }
+
+    /** Checks an AWS Signature V4 request for one of {@code services}; throws {@link SigV4Exception} if invalid. */
+    public Caller signed(SignedRequest request, Set<String> services) {
+        io.berth.security.sigv4.Verified signature = sigV4.verify(request, services, identities::activeSecret);
+        String keyId = signature.accessKeyId();
+        User user = identities.accessKey(keyId).flatMap(k -> identities.user(k.userId()))
+                .orElseThrow(() -> new SigV4Exception("InvalidClientTokenId",
+                        "The security token included in the request is invalid."));
+        return callerOf(user, keyId);
+    }
+
+    private Caller callerOf(User user, String accessKeyId) {
+        return new Caller(user.accountId(), user.id(), user.name(), user.administrator(),
+                identities.effectivePolicies(user), accessKeyId);
+    }
+
+    private static Optional<String[]> decodeBasic(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return Optional.empty();
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
+                    StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon <= 0 ? Optional.empty()
+                    : Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
+        } catch (IllegalArgumentException notBase64) {
+            return Optional.empty();
+        }
+    }
+
+    private static void sleep(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.berth.security;
+
+import io.berth.security.sigv4.SigV4Exception;
+import io.berth.security.sigv4.SignedRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.security.enterprise.AuthenticationException;
+import jakarta.security.enterprise.AuthenticationStatus;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The application's one authentication mechanism, for every boundary: {@code /v2} takes HTTP Basic (a password or a
+ * login token); the AWS APIs at {@code POST /} take Signature V4 (or Basic with a password, to bootstrap keys).
+ * Failures are answered in each protocol's own
+ * format. Nothing under {@code /v2} is served without a verified credential.
+ */
+@ApplicationScoped
+public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism {
+
+    public static final String REALM = "Berth";
+    /** Signed API requests are read whole to check the payload hash; ECR layer parts stay far below this. */
+    static final int MAX_SIGNED_BODY = 64 * 1024 * 1024;
+
+    @Inject
+    Authenticator authenticator;
+
+    @Override
+    public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
+                                                HttpMessageContext context) throws AuthenticationException {
+        try {
+            return validate(request, response, context);
+        } catch (IOException e) {
+            throw new AuthenticationException("cannot read or answer the request", e);
+        }
+    }
+
+    private AuthenticationStatus validate(HttpServletRequest request, HttpServletResponse response,
+                                          HttpMessageContext context) throws IOException {
+        String path = request.getRequestURI();
+        if (path.equals("/v2") || path.startsWith("/v2/")) {
+            return registry(request, response, context);
+        }
+        ApiProtocol protocol = ApiProtocol.of(request);
+        if (protocol != null) {
+            return api(protocol, request, response, context);
+        }
+        return context.doNothing();
+    }
+
+    private AuthenticationStatus registry(HttpServletRequest request, HttpServletResponse response,
+                                          HttpMessageContext context) throws IOException {
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null) {
+            return ApiProtocol.registryChallenge(response, "authentication required");
+        }
+        Authenticator.Outcome outcome = authenticator.basic(authorization, request.getRemoteAddr());
+        if (outcome instanceof Authenticator.Outcome.Authenticated authenticated) {
+            return login(authenticated.caller(), request, context);
+        }
+        if (outcome instanceof Authenticator.Outcome.Throttled throttled) {
+            return ApiProtocol.registryThrottled(response, throttled.retryAfterSeconds());
+        }
+        return ApiProtocol.registryChallenge(response, ((Authenticator.Outcome.Rejected) outcome).reason());
+    }
+
+    private AuthenticationStatus api(ApiProtocol protocol, HttpServletRequest request, HttpServletResponse response,
+                                     HttpMessageContext context) throws IOException {
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            // A user's password also works here, so that the first access key can be created without one.
+            Authenticator.Outcome outcome = authenticator.basic(authorization, request.getRemoteAddr());
+            if (outcome instanceof Authenticator.Outcome.Authenticated authenticated) {
+                return login(authenticated.caller(), request, context);
+            }
+            return protocol.refuse(response, outcome instanceof Authenticator.Outcome.Throttled ? 429 : 403,
+                    protocol.signatureErrorCode("InvalidClientTokenId"), "invalid user name or password");
+        }
+        long length = request.getContentLengthLong();
+        if (length > MAX_SIGNED_BODY) {
+            return protocol.refuse(response, 413, "RequestEntityTooLarge", "request body too large");
+        }
+        byte[] body = request.getInputStream().readNBytes(MAX_SIGNED_BODY + 1);
+        if (body.length > MAX_SIGNED_BODY) {
+            return protocol.refuse(response, 413, "RequestEntityTooLarge", "request body too large");
+        }
+        SignedRequest signed = new SignedRequest(request.getMethod(), request.getRequestURI(),
+                request.getQueryString(), headers(request), body);
+        try {
+            Caller caller = authenticator.signed(signed, Set.of(protocol.signingName()));
+            // The body has been read: hand the rest of the chain a request that replays it.
+            BufferedBodyRequest replaying = new BufferedBodyRequest(request, body);
+            context.withRequest(replaying);
+            return login(caller, replaying, context);
+        } catch (SigV4Exception e) {
+            return protocol.refuse(response, 403, protocol.signatureErrorCode(e.code()), e.getMessage());
+        }
+    }
+
+    private static AuthenticationStatus login(Caller caller, HttpServletRequest request, HttpMessageContext context) {
+        request.setAttribute(Caller.ATTRIBUTE, caller);
+        return context.notifyContainerAboutLogin(caller,
+                caller.administrator() ? Set.of("user", "administrator") : Set.of("user"));
+    }
+
+    private static Map<String, List<String>> headers(HttpServletRequest request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            headers.computeIfAbsent(name, n -> new ArrayList<>()).addAll(Collections.list(request.getHeaders(name)));
+        }
+        return headers;
+    }
+}

@@ -1,0 +1,86 @@
+package io.berth.security;
+
+import io.berth.registry.RegistrySettings;
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+
+/**
+ * The first start creates the bootstrap account and its administrator {@code admin}. The password is
+ * {@code BERTH_ADMIN_PASSWORD}, or a generated one written once to {@code <data>/admin-password}, readable only by
+ * its owner; the log names the file, never the password.
+ */
+@Singleton
+@Startup
+@DependsOn("SchemaMigration")
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class Bootstrap {
+
+    public static final String ADMIN = "admin";
+    private static final Logger LOG = Logger.getLogger(Bootstrap.class.getName());
+
+    @Inject
+    Identities identities;
+
+    @Inject
+    SecuritySettings settings;
+
+    @Inject
+    RegistrySettings registrySettings;
+
+    @Inject
+    BootstrapAccount accounts;
+
+    @PostConstruct
+    void createAdministrator() {
+        if (identities.countUsers() > 0) {
+            return;
+        }
+        String accountId = settings.bootstrapAccount();
+        accounts.ensure(accountId);
+        String password = settings.adminPassword().orElse(null);
+        if (password == null) {
+            password = Identities.random("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 24);
+            Path file = registrySettings.dataDir().resolve("admin-password");
+            try {
+                SecretBox.OwnerOnlyFiles.write(file, (password + "\n").getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the administrator's password to " + file, e);
+            }
+            LOG.info(() -> "created administrator '" + ADMIN + "' of account " + accountId
+                    + "; its generated password is in " + file);
+        } else {
+            LOG.info(() -> "created administrator '" + ADMIN + "' of account " + accountId
+                    + " with the password from BERTH_ADMIN_PASSWORD");
+        }
+        User admin = identities.createUser(accountId, ADMIN, true);
+        identities.setPassword(admin, password, true);
+    }
+
+    /** Creates the bootstrap account row when a setting names another id than the schema's default account. */
+    @jakarta.enterprise.context.ApplicationScoped
+    public static class BootstrapAccount {
+
+        @PersistenceContext
+        EntityManager em;
+
+        @jakarta.transaction.Transactional
+        public void ensure(String accountId) {
+            if (em.find(Account.class, accountId) == null) {
+                em.persist(new Account(accountId, "bootstrap", System.currentTimeMillis()));
+            }
+        }
+    }
+}

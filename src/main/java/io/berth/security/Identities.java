@@ -1,0 +1,353 @@
+package io.berth.security;
+
+import io.berth.security.InlinePolicy.OwnerKind;
+import io.berth.security.policy.Policy;
+import io.berth.security.policy.PolicyException;
+import io.berth.security.policy.PolicyKind;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.security.enterprise.identitystore.Pbkdf2PasswordHash;
+import jakarta.transaction.Transactional;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Accounts, users, groups, access keys and inline policies: what the IAM API manages and authentication reads.
+ * Every change fires {@link IdentitiesChanged}, so that cached credentials are checked again.
+ */
+@ApplicationScoped
+public class Identities {
+
+    public static final int MAX_ACCESS_KEYS = 2;
+    static final int MIN_PASSWORD_LENGTH = 8;
+
+    private static final Pattern USER_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
+    private static final Pattern GROUP_OR_POLICY_NAME = Pattern.compile("[\\w+=,.@-]{1,128}");
+    private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
+    private static final String UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    private static final String SECRET_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A change to identities or policies, observed by caches of verified credentials. */
+    public record IdentitiesChanged() {
+    }
+
+    /** An access key as created: the only time its secret is shown. */
+    public record NewAccessKey(AccessKey key, String userName, String secret) {
+    }
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Pbkdf2PasswordHash passwordHash;
+
+    @Inject
+    SecretBox secrets;
+
+    @Inject
+    SecuritySettings settings;
+
+    @Inject
+    Event<IdentitiesChanged> changed;
+
+    @PostConstruct
+    void configureHash() {
+        // Deliberately slow (OWASP's figure for PBKDF2-HMAC-SHA256); verified credentials are cached briefly.
+        passwordHash.initialize(Map.of(
+                "Pbkdf2PasswordHash.Algorithm", "PBKDF2WithHmacSHA256",
+                "Pbkdf2PasswordHash.Iterations", "600000",
+                "Pbkdf2PasswordHash.SaltSizeBytes", "32",
+                "Pbkdf2PasswordHash.KeySizeBytes", "32"));
+    }
+
+    // --- accounts -----------------------------------------------------------------------------------------------
+
+    public String bootstrapAccountId() {
+        return settings.bootstrapAccount();
+    }
+
+    public Optional<Account> account(String accountId) {
+        return Optional.ofNullable(em.find(Account.class, accountId));
+    }
+
+    /** Creates an account with its administrator (a Berth extension: IAM itself has no such call). */
+    @Transactional
+    public User createAccount(String accountId, String name, String adminName, String adminPassword) {
+        if (accountId == null || !ACCOUNT_ID.matcher(accountId).matches()) {
+            throw new IdentityException(IdentityProblem.VALIDATION_ERROR, "AccountId must be 12 digits");
+        }
+        if (account(accountId).isPresent()) {
+            throw new IdentityException(IdentityProblem.ENTITY_ALREADY_EXISTS,
+                    "Account " + accountId + " already exists.");
+        }
+        em.persist(new Account(accountId, name == null ? accountId : name, System.currentTimeMillis()));
+        User admin = createUser(accountId, adminName, true);
+        setPassword(admin, adminPassword, true);
+        return admin;
+    }
+
+    // --- users --------------------------------------------------------------------------------------------------
+
+    public Optional<User> findUser(String accountId, String name) {
+        return em.createQuery("SELECT u FROM User u WHERE u.accountId = :account AND u.name = :name", User.class)
+                .setParameter("account", accountId).setParameter("name", name)
+                .getResultStream().findFirst();
+    }
+
+    public User requireUser(String accountId, String name) {
+        return findUser(accountId, name).orElseThrow(() -> new IdentityException(IdentityProblem.NO_SUCH_ENTITY,
+                "The user with name " + name + " cannot be found."));
+    }
+
+    public Optional<User> user(long id) {
+        return Optional.ofNullable(em.find(User.class, id));
+    }
+
+    public long countUsers() {
+        return em.createQuery("SELECT COUNT(u) FROM User u", Long.class).getSingleResult();
+    }
+
+    public List<User> users(String accountId) {
+        return em.createQuery("SELECT u FROM User u WHERE u.accountId = :account ORDER BY u.name", User.class)
+                .setParameter("account", accountId).getResultList();
+    }
+
+    @Transactional
+    public User createUser(String accountId, String name, boolean administrator) {
+        requireName(USER_NAME, "userName", name);
+        if (findUser(accountId, name).isPresent()) {
+            throw new IdentityException(IdentityProblem.ENTITY_ALREADY_EXISTS,
+                    "User with name " + name + " already exists.");
+        }
+        User user = new User(accountId, name, "AIDA" + random(UPPER_ALNUM, 17), administrator,
+                System.currentTimeMillis());
+        em.persist(user);
+        em.flush();
+        changed.fire(new IdentitiesChanged());
+        return user;
+    }
+
+    /** Deletes a user with its keys, tokens, group memberships and inline policies. */
+    @Transactional
+    public void deleteUser(String accountId, String name) {
+        User user = requireUser(accountId, name);
+        deletePolicies(OwnerKind.USER, user.id());
+        for (Group group : em.createQuery("SELECT g FROM Group g WHERE :user MEMBER OF g.members", Group.class)
+                .setParameter("user", user).getResultList()) {
+            group.members().remove(user);
+        }
+        em.createQuery("DELETE FROM LoginToken t WHERE t.userId = :id").setParameter("id", user.id()).executeUpdate();
+        em.createQuery("DELETE FROM AccessKey k WHERE k.userId = :id").setParameter("id", user.id()).executeUpdate();
+        em.remove(user);
+        changed.fire(new IdentitiesChanged());
+    }
+
+    /** Sets a user's password (IAM's login profile); {@code create} refuses to replace one, update needs one. */
+    @Transactional
+    public void setPassword(User detached, String password, boolean create) {
+        User user = em.find(User.class, detached.id());
+        if (create && user.passwordHash() != null) {
+            throw new IdentityException(IdentityProblem.ENTITY_ALREADY_EXISTS,
+                    "Login Profile for user " + user.name() + " already exists.");
+        }
+        if (!create && user.passwordHash() == null) {
+            throw new IdentityException(IdentityProblem.NO_SUCH_ENTITY,
+                    "Login Profile for User " + user.name() + " cannot be found.");
+        }
+        if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
+            throw new IdentityException(IdentityProblem.PASSWORD_POLICY_VIOLATION,
+                    "Password should have a minimum length of " + MIN_PASSWORD_LENGTH);
+        }
+        user.passwordHash(passwordHash.generate(password.toCharArray()));
+        changed.fire(new IdentitiesChanged());
+    }
+
+    /** The enabled user with this name and password, if any (slow on purpose: see {@link #configureHash()}). */
+    public Optional<User> verifyPassword(String accountId, String name, String password) {
+        return findUser(accountId, name)
+                .filter(User::enabled)
+                .filter(u -> u.passwordHash() != null && passwordHash.verify(password.toCharArray(), u.passwordHash()));
+    }
+
+    // --- access keys --------------------------------------------------------------------------------------------
+
+    @Transactional
+    public NewAccessKey createAccessKey(String accountId, String userName) {
+        User user = requireUser(accountId, userName);
+        if (accessKeys(user).size() >= MAX_ACCESS_KEYS) {
+            throw new IdentityException(IdentityProblem.LIMIT_EXCEEDED,
+                    "Cannot exceed quota for AccessKeysPerUser: " + MAX_ACCESS_KEYS);
+        }
+        String secret = random(SECRET_CHARS, 40);
+        AccessKey key = new AccessKey("AKIA" + random(UPPER_ALNUM, 16), user.id(), secrets.encrypt(secret),
+                System.currentTimeMillis());
+        em.persist(key);
+        return new NewAccessKey(key, user.name(), secret);
+    }
+
+    public List<AccessKey> accessKeys(User user) {
+        return em.createQuery("SELECT k FROM AccessKey k WHERE k.userId = :id ORDER BY k.createdAt", AccessKey.class)
+                .setParameter("id", user.id()).getResultList();
+    }
+
+    public Optional<AccessKey> accessKey(String id) {
+        return Optional.ofNullable(em.find(AccessKey.class, id));
+    }
+
+    /** The secret of an active key of an enabled user: what SigV4 verification needs. */
+    public Optional<String> activeSecret(String accessKeyId) {
+        return accessKey(accessKeyId)
+                .filter(AccessKey::active)
+                .filter(k -> user(k.userId()).map(User::enabled).orElse(false))
+                .map(k -> secrets.decrypt(k.secretEncrypted()));
+    }
+
+    @Transactional
+    public void setAccessKeyActive(String accountId, String userName, String accessKeyId, boolean active) {
+        requireKey(accountId, userName, accessKeyId).active(active);
+        changed.fire(new IdentitiesChanged());
+    }
+
+    @Transactional
+    public void deleteAccessKey(String accountId, String userName, String accessKeyId) {
+        AccessKey key = requireKey(accountId, userName, accessKeyId);
+        em.createQuery("DELETE FROM LoginToken t WHERE t.accessKeyId = :key").setParameter("key", key.id())
+                .executeUpdate();
+        em.remove(key);
+        changed.fire(new IdentitiesChanged());
+    }
+
+    private AccessKey requireKey(String accountId, String userName, String accessKeyId) {
+        User user = requireUser(accountId, userName);
+        return accessKey(accessKeyId).filter(k -> k.userId() == user.id())
+                .orElseThrow(() -> new IdentityException(IdentityProblem.NO_SUCH_ENTITY,
+                        "The Access Key with id " + accessKeyId + " cannot be found."));
+    }
+
+    // --- groups -------------------------------------------------------------------------------------------------
+
+    public Optional<Group> findGroup(String accountId, String name) {
+        return em.createQuery("SELECT g FROM Group g WHERE g.accountId = :account AND g.name = :name", Group.class)
+                .setParameter("account", accountId).setParameter("name", name)
+                .getResultStream().findFirst();
+    }
+
+    public Group requireGroup(String accountId, String name) {
+        return findGroup(accountId, name).orElseThrow(() -> new IdentityException(IdentityProblem.NO_SUCH_ENTITY,
+                "The group with name " + name + " cannot be found."));
+    }
+
+    @Transactional
+    public Group createGroup(String accountId, String name) {
+        requireName(GROUP_OR_POLICY_NAME, "groupName", name);
+        if (findGroup(accountId, name).isPresent()) {
+            throw new IdentityException(IdentityProblem.ENTITY_ALREADY_EXISTS,
+                    "Group with name " + name + " already exists.");
+        }
+        Group group = new Group(accountId, name, "AGPA" + random(UPPER_ALNUM, 17), System.currentTimeMillis());
+        em.persist(group);
+        return group;
+    }
+
+    @Transactional
+    public void setMembership(String accountId, String groupName, String userName, boolean member) {
+        Group group = requireGroup(accountId, groupName);
+        User user = requireUser(accountId, userName);
+        if (member) {
+            group.members().add(user);
+        } else {
+            group.members().remove(user);
+        }
+        changed.fire(new IdentitiesChanged());
+    }
+
+    // --- inline policies ----------------------------------------------------------------------------------------
+
+    @Transactional
+    public void putPolicy(OwnerKind kind, String accountId, String ownerName, String policyName, String document) {
+        requireName(GROUP_OR_POLICY_NAME, "policyName", policyName);
+        try {
+            Policy.parse(document, PolicyKind.IDENTITY);
+        } catch (PolicyException e) {
+            throw new IdentityException(IdentityProblem.MALFORMED_POLICY_DOCUMENT, e.getMessage());
+        }
+        long ownerId = ownerId(kind, accountId, ownerName);
+        InlinePolicy existing = em.find(InlinePolicy.class, key(kind, ownerId, policyName));
+        if (existing != null) {
+            existing.document(document);
+        } else {
+            em.persist(new InlinePolicy(kind, ownerId, policyName, document));
+        }
+        changed.fire(new IdentitiesChanged());
+    }
+
+    public InlinePolicy requirePolicy(OwnerKind kind, String accountId, String ownerName, String policyName) {
+        InlinePolicy policy = em.find(InlinePolicy.class, key(kind, ownerId(kind, accountId, ownerName), policyName));
+        if (policy == null) {
+            throw new IdentityException(IdentityProblem.NO_SUCH_ENTITY, "The " + kind.name().toLowerCase()
+                    + " policy with name " + policyName + " cannot be found.");
+        }
+        return policy;
+    }
+
+    @Transactional
+    public void deletePolicy(OwnerKind kind, String accountId, String ownerName, String policyName) {
+        em.remove(requirePolicy(kind, accountId, ownerName, policyName));
+        changed.fire(new IdentitiesChanged());
+    }
+
+    /** The identity policies that apply to a user: its own and those of its groups. */
+    public List<Policy> effectivePolicies(User user) {
+        List<String> documents = new ArrayList<>(em.createQuery("SELECT p.document FROM InlinePolicy p"
+                        + " WHERE p.ownerKind = 'USER' AND p.ownerId = :id", String.class)
+                .setParameter("id", user.id()).getResultList());
+        documents.addAll(em.createQuery("SELECT p.document FROM InlinePolicy p, Group g"
+                        + " WHERE p.ownerKind = 'GROUP' AND p.ownerId = g.id AND :user MEMBER OF g.members",
+                        String.class)
+                .setParameter("user", user).getResultList());
+        return documents.stream().map(d -> Policy.parse(d, PolicyKind.IDENTITY)).toList();
+    }
+
+    private void deletePolicies(OwnerKind kind, long ownerId) {
+        em.createQuery("DELETE FROM InlinePolicy p WHERE p.ownerKind = :kind AND p.ownerId = :id")
+                .setParameter("kind", kind.name()).setParameter("id", ownerId).executeUpdate();
+    }
+
+    private long ownerId(OwnerKind kind, String accountId, String ownerName) {
+        return kind == OwnerKind.USER ? requireUser(accountId, ownerName).id()
+                : requireGroup(accountId, ownerName).id();
+    }
+
+    private static InlinePolicy.Key key(OwnerKind kind, long ownerId, String name) {
+        InlinePolicy.Key key = new InlinePolicy.Key();
+        key.ownerKind = kind.name();
+        key.ownerId = ownerId;
+        key.name = name;
+        return key;
+    }
+
+    private static void requireName(Pattern pattern, String member, String value) {
+        if (value == null || !pattern.matcher(value).matches()) {
+            throw new IdentityException(IdentityProblem.VALIDATION_ERROR, "1 validation error detected: Value at '"
+                    + member + "' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                    + pattern.pattern());
+        }
+    }
+
+    static String random(String alphabet, int length) {
+        StringBuilder s = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            s.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return s.toString();
+    }
+}
