@@ -82,9 +82,7 @@ public class Authenticator {
         }
         String name = credentials.get()[0];
         String password = credentials.get()[1];
-        String userKey = "user:" + name;
-        String addressKey = "address:" + clientAddress;
-        long wait = throttle.refusedForSeconds(userKey, addressKey);
+        long wait = throttle.refusedForSeconds(name, clientAddress);
         if (wait > 0) {
             return new Outcome.Throttled(wait);
         }
@@ -103,10 +101,10 @@ public class Authenticator {
             caller = identities.verifyPassword(account, userName, password).map(u -> callerOf(u, null));
         }
         if (caller.isEmpty()) {
-            sleep(throttle.recordFailure(userKey, addressKey));
+            sleep(throttle.recordFailure(name, clientAddress));
             return new Outcome.Rejected("invalid user name or password");
         }
-        throttle.recordSuccess(userKey);
+        throttle.recordSuccess(name);
         if (verified.size() >= MAX_CACHED) {
             verified.clear();
         }

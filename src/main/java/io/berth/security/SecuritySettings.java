@@ -46,6 +46,13 @@ public class SecuritySettings {
     @ConfigProperty(name = "berth.auth.failures.window.seconds", defaultValue = "300")
     int failureWindowSeconds;
 
+    /** One client address may stand for many users (NAT, CI runners): it gets ten times the allowance. */
+    static final int ADDRESS_FACTOR = 10;
+
+    @Inject
+    @ConfigProperty(name = "berth.token.seconds")
+    Optional<Long> tokenSeconds;
+
     public String region() {
         return region;
     }
@@ -59,7 +66,7 @@ public class SecuritySettings {
     }
 
     public Duration tokenLifetime() {
-        return Duration.ofHours(tokenHours);
+        return tokenSeconds.map(Duration::ofSeconds).orElse(Duration.ofHours(tokenHours));
     }
 
     public Duration credentialCacheTime() {

@@ -268,11 +268,18 @@ class RealClientsIT {
         run(ctx, prefixed(List.of("env", "DOCKER_BUILDKIT=0"), docker("build", "-f", "Containerfile", "-t", image,
                 ".")));
         String id = run(ctx, docker("image", "inspect", "--format", "{{.Id}}", image)).trim();
+        assertTrue(run(ctx, docker("login", "-u", "admin", "-p", RegistryHttp.ADMIN_PASSWORD, HOST))
+                .contains("Login Succeeded"));
         String push = run(ctx, docker("push", image));
         assertTrue(push.contains("digest: sha256:"), push);
         String pushed = push.substring(push.indexOf("digest: ") + 8).split("\\s")[0];
 
         run(ctx, docker("rmi", image));
+        // Pull with a login token, as `aws ecr get-login-password | docker login -u AWS` does.
+        run(ctx, docker("logout", HOST));
+        assertTrue(Command.tryRun(ctx, docker("pull", image)).exitCode() != 0, "no anonymous pulls");
+        String token = AwsApis.loginPassword(REGISTRY.base, "admin", RegistryHttp.ADMIN_PASSWORD);
+        assertTrue(run(ctx, docker("login", "-u", "AWS", "-p", token, HOST)).contains("Login Succeeded"));
         run(ctx, docker("pull", image));
         assertEquals(id, run(ctx, docker("image", "inspect", "--format", "{{.Id}}", image)).trim());
         assertTrue(run(ctx, docker("image", "inspect", "--format", "{{.RepoDigests}}", image)).contains(pushed));

@@ -6,6 +6,7 @@ import static io.berth.it.RegistryHttp.random;
 import static io.berth.it.RegistryHttp.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -59,6 +60,7 @@ class RestartIT {
         env.put("BERTH_DATA_DIR", data.toString());
         env.put("BERTH_JAVA_OPTS", "-Xmx256m");
         env.put("BERTH_ADMIN_PASSWORD", RegistryHttp.ADMIN_PASSWORD);
+        env.put("BERTH_TOKEN_SECONDS", String.valueOf(TOKEN_SECONDS));
         server = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
@@ -84,6 +86,25 @@ class RestartIT {
     private void kill() throws InterruptedException {
         server.destroyForcibly();
         assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+    }
+
+    /** Login tokens live this long here, so that a test can watch one expire. */
+    private static final int TOKEN_SECONDS = 4;
+
+    @Test
+    void loginTokensExpireAndTheGeneratedAdministratorPasswordIsNotUsed() throws Exception {
+        start();
+        String token = AwsApis.loginPassword(registry.base, "admin", RegistryHttp.ADMIN_PASSWORD);
+        RegistryHttp withToken = registry.as("AWS", token);
+        assertEquals(200, withToken.get("/v2/").statusCode());
+        Thread.sleep((TOKEN_SECONDS + 1) * 1000L);
+        HttpResponse<String> expired = withToken.get("/v2/");
+        assertEquals(401, expired.statusCode());
+        assertEquals("UNAUTHORIZED", RegistryHttp.errorCode(expired));
+        // BERTH_ADMIN_PASSWORD was given: no generated password file is written.
+        assertFalse(Files.exists(data.resolve("admin-password")));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(data.resolve("keys/server.key"))));
     }
 
     @Test

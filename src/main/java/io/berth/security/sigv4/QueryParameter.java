@@ -17,7 +17,8 @@ record QueryParameter(String name, String value, String encodedName, String enco
     static final String EXPIRES = "X-Amz-Expires";
     static final String SIGNED_HEADERS = "X-Amz-SignedHeaders";
     static final String SIGNATURE = "X-Amz-Signature";
-    static final Set<String> SIGNING_PARAMETERS = Set.of(ALGORITHM, CREDENTIAL, DATE, EXPIRES, SIGNED_HEADERS, SIGNATURE);
+    static final Set<String> SIGNING_PARAMETERS =
+            Set.of(ALGORITHM, CREDENTIAL, DATE, EXPIRES, SIGNED_HEADERS, SIGNATURE);
 
     static QueryParameter of(String name, String value) {
         return new QueryParameter(name, value, Canonical.encode(name), Canonical.encode(value));

@@ -14,7 +14,7 @@ public final class SigV4Exception extends RuntimeException {
     public static final String INVALID_CLIENT_TOKEN_ID = "InvalidClientTokenId";
     /** The signature is wrong, a signed header is missing, or the scope names another region or service. */
     public static final String SIGNATURE_DOES_NOT_MATCH = "SignatureDoesNotMatch";
-    /** The request's date is too far from the server's clock, does not match the scope, or the presigned URL expired. */
+    /** The request's time is too far from the clock or is not the scope's date, or a presigned URL expired. */
     public static final String REQUEST_EXPIRED = "RequestExpired";
 
     private static final long serialVersionUID = 1L;

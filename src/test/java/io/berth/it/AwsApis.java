@@ -1,0 +1,100 @@
+package io.berth.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.iam.IamClient;
+
+/** Berth's AWS APIs as the tests reach them: the AWS SDK's clients, and the IAM Query API over plain HTTP. */
+final class AwsApis {
+
+    record Key(String id, String secret) {
+    }
+
+    private AwsApis() {
+    }
+
+    static IamClient iam(String base, Key key) {
+        return IamClient.builder().endpointOverride(URI.create(base)).region(Region.US_EAST_1)
+                .credentialsProvider(credentials(key)).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    }
+
+    static EcrClient ecr(String base, Key key) {
+        return EcrClient.builder().endpointOverride(URI.create(base)).region(Region.US_EAST_1)
+                .credentialsProvider(credentials(key)).httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    }
+
+    private static StaticCredentialsProvider credentials(Key key) {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(key.id(), key.secret()));
+    }
+
+    /** An IAM Query call with a user's password (HTTP Basic), as one bootstraps the first access key. */
+    static HttpResponse<String> iamWithPassword(String base, String user, String password, String... params) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (int i = 0; i < params.length; i += 2) {
+            form.put(params[i], params[i + 1]);
+        }
+        form.putIfAbsent("Version", "2010-05-08");
+        StringBuilder body = new StringBuilder();
+        form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(k).append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", RegistryHttp.basic(user, password))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+        try {
+            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                    .send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A login token's password from GetAuthorizationToken, signing in with a user's password. */
+    static String loginPassword(String base, String user, String password) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/"))
+                .header("Content-Type", "application/x-amz-json-1.1")
+                .header("X-Amz-Target", "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken")
+                .header("Authorization", RegistryHttp.basic(user, password))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+        try {
+            HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                    .send(request, HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            String token = RegistryHttp.json(response.body()).getJsonArray("authorizationData").getJsonObject(0)
+                    .getString("authorizationToken");
+            return new String(java.util.Base64.getDecoder().decode(token), StandardCharsets.UTF_8).substring(4);
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Creates an access key for a user, signing in with its password. */
+    static Key createKey(String base, String user, String password) {
+        HttpResponse<String> created = iamWithPassword(base, user, password, "Action", "CreateAccessKey");
+        assertEquals(200, created.statusCode(), created.body());
+        return new Key(element(created.body(), "AccessKeyId"), element(created.body(), "SecretAccessKey"));
+    }
+
+    static String element(String xml, String name) {
+        Matcher m = Pattern.compile("<" + name + ">([^<]*)</" + name + ">").matcher(xml);
+        if (!m.find()) {
+            throw new AssertionError("no <" + name + "> in " + xml);
+        }
+        return m.group(1);
+    }
+}
