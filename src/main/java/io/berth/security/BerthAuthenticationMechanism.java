@@ -2,6 +2,9 @@ package io.berth.security;
 
 import io.berth.security.sigv4.SigV4Exception;
 import io.berth.security.sigv4.SignedRequest;
+import io.berth.security.policy.Policy;
+import io.berth.security.policy.PolicyKind;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationException;
@@ -17,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The application's one authentication mechanism, for every boundary: {@code /v2} takes HTTP Basic (a password or a
@@ -31,8 +35,30 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
     /** Signed API requests are read whole to check the payload hash; ECR layer parts stay far below this. */
     static final int MAX_SIGNED_BODY = 64 * 1024 * 1024;
 
+    /** Reads of manifests, blobs and tag lists: what anonymous pulls may do when they are allowed. */
+    private static final Pattern PULL = Pattern.compile("/v2/.+/(manifests/[^/]+|blobs/[^/]+|tags/list)");
+
     @Inject
     Authenticator authenticator;
+
+    @Inject
+    SecuritySettings settings;
+
+    private Caller anonymous;
+
+    @PostConstruct
+    void anonymousCaller() {
+        anonymous = new Caller(settings.bootstrapAccount(), 0, "anonymous", false, List.of(Policy.parse(
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AnonymousPull\",\"Effect\":\"Allow\","
+                        + "\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\","
+                        + "\"ecr:BatchCheckLayerAvailability\",\"ecr:ListImages\"],\"Resource\":\"arn:aws:ecr:*:"
+                        + settings.bootstrapAccount() + ":repository/*\"}]}", PolicyKind.IDENTITY)), null);
+    }
+
+    private static boolean isPull(HttpServletRequest request) {
+        String method = request.getMethod();
+        return (method.equals("GET") || method.equals("HEAD")) && PULL.matcher(request.getRequestURI()).matches();
+    }
 
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
@@ -61,6 +87,9 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
                                           HttpMessageContext context) throws IOException {
         String authorization = request.getHeader("Authorization");
         if (authorization == null) {
+            if (settings.anonymousPull() && isPull(request)) {
+                return login(anonymous, request, context);
+            }
             return ApiProtocol.registryChallenge(response, "authentication required");
         }
         Authenticator.Outcome outcome = authenticator.basic(authorization, request.getRemoteAddr());

@@ -53,6 +53,15 @@ public class SecuritySettings {
     @ConfigProperty(name = "berth.token.seconds")
     Optional<Long> tokenSeconds;
 
+    /** Whether pulls without credentials are allowed (from the bootstrap account's repositories); off by default. */
+    @Inject
+    @ConfigProperty(name = "berth.anonymous.pull", defaultValue = "false")
+    boolean anonymousPull;
+
+    public boolean anonymousPull() {
+        return anonymousPull;
+    }
+
     public String region() {
         return region;
     }

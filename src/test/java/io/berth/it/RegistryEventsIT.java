@@ -53,7 +53,8 @@ class RegistryEventsIT {
         assertEquals(202, registry.send("DELETE", "/v2/" + name + "/manifests/" + sha256(bytes(second)), null)
                 .statusCode());
 
-        List<RegistryEvent> events = recorder.forRepository(name);
+        // Events name repositories as the domain does: qualified by their account.
+        List<RegistryEvent> events = recorder.forRepository("000000000000/" + name);
         assertEquals(1, events.stream().filter(RepositoryCreated.class::isInstance).count());
         assertEquals(4, events.stream().filter(BlobUploaded.class::isInstance).count(), events.toString());
         List<ImagePushed> pushed = events.stream().filter(ImagePushed.class::isInstance).map(ImagePushed.class::cast)
@@ -77,7 +78,7 @@ class RegistryEventsIT {
                 .findFirst().orElseThrow();
         assertEquals(List.of("latest"), deleted.tags());
         for (RegistryEvent event : events) {
-            assertEquals("anonymous", event.actor());
+            assertEquals("000000000000/admin", event.actor(), "the account and user who did it");
             assertTrue(event.at() >= before);
         }
     }

@@ -61,6 +61,7 @@ class RestartIT {
         env.put("BERTH_JAVA_OPTS", "-Xmx256m");
         env.put("BERTH_ADMIN_PASSWORD", RegistryHttp.ADMIN_PASSWORD);
         env.put("BERTH_TOKEN_SECONDS", String.valueOf(TOKEN_SECONDS));
+        env.put("BERTH_ANONYMOUS_PULL", "true");
         server = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
@@ -103,8 +104,18 @@ class RestartIT {
         assertEquals("UNAUTHORIZED", RegistryHttp.errorCode(expired));
         // BERTH_ADMIN_PASSWORD was given: no generated password file is written.
         assertFalse(Files.exists(data.resolve("admin-password")));
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(data.resolve("keys/server.key"))));
+
+        // BERTH_ANONYMOUS_PULL: pulls need no credentials, everything else still does.
+        String name = "public/app";
+        String manifest = registry.imageManifest(name, RegistryHttp.OCI_MANIFEST, "public layer");
+        assertEquals(201, registry.putManifest(name, "v1", RegistryHttp.OCI_MANIFEST, manifest).statusCode());
+        RegistryHttp anonymous = registry.as(null, null);
+        assertEquals(200, anonymous.get("/v2/" + name + "/manifests/v1", "Accept", RegistryHttp.OCI_MANIFEST)
+                .statusCode());
+        assertEquals(200, anonymous.get("/v2/" + name + "/tags/list").statusCode());
+        assertEquals(401, anonymous.send("PUT", "/v2/" + name + "/manifests/v2", manifest.getBytes(),
+                "Content-Type", RegistryHttp.OCI_MANIFEST).statusCode());
+        assertEquals(401, anonymous.get("/v2/_catalog").statusCode());
     }
 
     @Test
