@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Matcher;
@@ -42,6 +43,7 @@ public class Authenticator {
     SecuritySettings settings;
 
     private final ConcurrentMap<String, Cached> verified = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, CompletableFuture<Outcome>> verifying = new ConcurrentHashMap<>();
     private SigV4Verifier sigV4;
 
     private record Cached(Caller caller, long validUntil) {
@@ -72,10 +74,30 @@ public class Authenticator {
     public Outcome basic(String authorization, String clientAddress) {
         String cacheKey = LoginTokens.sha256(authorization);
         Cached cached = verified.get(cacheKey);
-        long now = System.currentTimeMillis();
-        if (cached != null && cached.validUntil() > now) {
+        if (cached != null && cached.validUntil() > System.currentTimeMillis()) {
             return new Outcome.Authenticated(cached.caller());
         }
+        // One verification per credential at a time: when a cached entry expires under load, the other requests
+        // with the same header wait for its result instead of each paying the slow password hash.
+        CompletableFuture<Outcome> mine = new CompletableFuture<>();
+        CompletableFuture<Outcome> running = verifying.putIfAbsent(cacheKey, mine);
+        if (running != null) {
+            return running.join();
+        }
+        try {
+            Outcome outcome = verify(authorization, clientAddress, cacheKey);
+            mine.complete(outcome);
+            return outcome;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            verifying.remove(cacheKey);
+        }
+    }
+
+    private Outcome verify(String authorization, String clientAddress, String cacheKey) {
+        long now = System.currentTimeMillis();
         Optional<String[]> credentials = decodeBasic(authorization);
         if (credentials.isEmpty()) {
             return new Outcome.Rejected("malformed Basic credentials");

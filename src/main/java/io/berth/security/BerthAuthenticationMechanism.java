@@ -114,6 +114,17 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
             return protocol.refuse(response, outcome instanceof Authenticator.Outcome.Throttled ? 429 : 403,
                     protocol.signatureErrorCode("InvalidClientTokenId"), "invalid user name or password");
         }
+        boolean presigned = request.getQueryString() != null && request.getQueryString().contains("X-Amz-Signature=");
+        if (!presigned && (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256 "))) {
+            // Refused before the body is read: unsigned requests cost no memory.
+            return protocol.refuse(response, 403, protocol.signatureErrorCode("MissingAuthenticationToken"),
+                    "Missing Authentication Token");
+        }
+        if ("UNSIGNED-PAYLOAD".equals(request.getHeader("X-Amz-Content-Sha256"))) {
+            // Only S3 signs without the payload; here the body is the request, and must be covered.
+            return protocol.refuse(response, 400, protocol.signatureErrorCode("IncompleteSignature"),
+                    "the payload must be signed (UNSIGNED-PAYLOAD is not accepted)");
+        }
         long length = request.getContentLengthLong();
         if (length > MAX_SIGNED_BODY) {
             return protocol.refuse(response, 413, "RequestEntityTooLarge", "request body too large");
@@ -131,7 +142,10 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
             context.withRequest(replaying);
             return login(caller, replaying, context);
         } catch (SigV4Exception e) {
-            return protocol.refuse(response, 403, protocol.signatureErrorCode(e.code()), e.getMessage());
+            String code = protocol.signatureErrorCode(e.code());
+            // As AWS answers: a malformed or expired signature is a bad request, a wrong one is forbidden.
+            int status = code.startsWith("IncompleteSignature") || code.equals("RequestExpired") ? 400 : 403;
+            return protocol.refuse(response, status, code, e.getMessage());
         }
     }
 

@@ -59,6 +59,9 @@ public class Identities {
     @Inject
     Event<IdentitiesChanged> changed;
 
+    /** A hash of a random password, verified against when a user is unknown. */
+    private String decoyHash;
+
     @PostConstruct
     void configureHash() {
         // Deliberately slow (OWASP's figure for PBKDF2-HMAC-SHA256); verified credentials are cached briefly.
@@ -173,9 +176,18 @@ public class Identities {
 
     /** The enabled user with this name and password, if any (slow on purpose: see {@link #configureHash()}). */
     public Optional<User> verifyPassword(String accountId, String name, String password) {
-        return findUser(accountId, name)
-                .filter(User::enabled)
-                .filter(u -> u.passwordHash() != null && passwordHash.verify(password.toCharArray(), u.passwordHash()));
+        Optional<User> user = findUser(accountId, name).filter(User::enabled).filter(u -> u.passwordHash() != null);
+        // An unknown user costs the same hash as a known one, so that timing does not tell which names exist.
+        boolean matches = passwordHash.verify(password.toCharArray(),
+                user.map(User::passwordHash).orElseGet(this::decoyHash));
+        return matches ? user : Optional.empty();
+    }
+
+    private synchronized String decoyHash() {
+        if (decoyHash == null) {
+            decoyHash = passwordHash.generate(random(SECRET_CHARS, 24).toCharArray());
+        }
+        return decoyHash;
     }
 
     // --- access keys --------------------------------------------------------------------------------------------

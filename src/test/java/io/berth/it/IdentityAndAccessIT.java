@@ -294,6 +294,16 @@ class IdentityAndAccessIT {
             EcrException e = assertThrows(EcrException.class, unknownKey::getAuthorizationToken);
             assertEquals("UnrecognizedClientException", e.awsErrorDetails().errorCode());
         }
+        // Unsigned calls: each API answers in its own format.
+        HttpResponse<String> unsignedEcr = ADMIN.as(null, null).send("POST", "/", bytes("{}"),
+                "Content-Type", "application/x-amz-json-1.1",
+                "X-Amz-Target", "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken");
+        assertEquals(403, unsignedEcr.statusCode());
+        assertEquals("MissingAuthenticationTokenException", json(unsignedEcr.body()).getString("__type"));
+        HttpResponse<String> unsignedIam = ADMIN.as(null, null).send("POST", "/", bytes("Action=ListUsers"),
+                "Content-Type", "application/x-www-form-urlencoded");
+        assertEquals(403, unsignedIam.statusCode());
+        assertEquals("MissingAuthenticationToken", AwsApis.element(unsignedIam.body(), "Code"));
         try (IamClient wrongIam = AwsApis.iam(BASE, new AwsApis.Key(adminKey.id(), "not-the-secret"))) {
             var e = assertThrows(software.amazon.awssdk.services.iam.model.IamException.class,
                     () -> wrongIam.getUser(r -> r.userName("reader")));
