@@ -7,6 +7,9 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.security.enterprise.credential.UsernamePasswordCredential;
+import jakarta.security.enterprise.identitystore.CredentialValidationResult;
+import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -15,19 +18,16 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Verifies credentials: HTTP Basic with a user's password or a login token, and AWS Signature V4 with an access key.
+ * Verifies credentials: HTTP Basic with a user's password (through Jakarta Security's identity store) or a login
+ * token, and AWS Signature V4 with an access key.
  * Verified Basic credentials are cached briefly, keyed by a SHA-256 of the header (never the clear text), because
  * clients send them on every request and password verification is slow on purpose.
  */
 @ApplicationScoped
 public class Authenticator {
 
-    /** {@code <12-digit account>/<user>} names a user of another account than the bootstrap one. */
-    private static final Pattern QUALIFIED_USER = Pattern.compile("([0-9]{12})/(.+)");
     private static final int MAX_CACHED = 10_000;
 
     @Inject
@@ -35,6 +35,10 @@ public class Authenticator {
 
     @Inject
     LoginTokens tokens;
+
+    /** Jakarta Security's handler, which asks the {@link DatabaseIdentityStore}. */
+    @Inject
+    IdentityStoreHandler identityStores;
 
     @Inject
     FailureThrottle throttle;
@@ -117,10 +121,9 @@ public class Authenticator {
                 validUntil = Math.min(validUntil, token.get().expiresAt());
             }
         } else {
-            Matcher qualified = QUALIFIED_USER.matcher(name);
-            String account = qualified.matches() ? qualified.group(1) : settings.bootstrapAccount();
-            String userName = qualified.matches() ? qualified.group(2) : name;
-            caller = identities.verifyPassword(account, userName, password).map(u -> callerOf(u, null));
+            CredentialValidationResult result = identityStores.validate(new UsernamePasswordCredential(name, password));
+            caller = result.getStatus() != CredentialValidationResult.Status.VALID ? Optional.empty()
+                    : userOf(result.getCallerPrincipal().getName()).map(u -> callerOf(u, null));
         }
         if (caller.isEmpty()) {
             sleep(throttle.recordFailure(name, clientAddress));
@@ -142,6 +145,12 @@ public class Authenticator {
                 .orElseThrow(() -> new SigV4Exception("InvalidClientTokenId",
                         "The security token included in the request is invalid."));
         return callerOf(user, keyId);
+    }
+
+    /** The user a validated caller principal ({@code <account>/<user>}) names. */
+    private Optional<User> userOf(String principal) {
+        int slash = principal.indexOf('/');
+        return identities.findUser(principal.substring(0, slash), principal.substring(slash + 1));
     }
 
     private Caller callerOf(User user, String accessKeyId) {
