@@ -1,6 +1,13 @@
 package io.berth.ecr;
 
 import io.berth.registry.Names;
+import io.berth.registry.Repositories;
+import io.berth.registry.Repository;
+import io.berth.registry.RepositorySettings;
+import io.berth.security.Arns;
+import io.berth.security.SecuritySettings;
+import jakarta.json.JsonArrayBuilder;
+import java.util.List;
 import io.berth.registry.Problem;
 import io.berth.registry.RegistryException;
 import io.berth.security.AccessControl;
@@ -45,6 +52,15 @@ public class EcrApi {
 
     @Inject
     RepositoryPolicies repositoryPolicies;
+
+    @Inject
+    Repositories repositories;
+
+    @Inject
+    PageTokens pageTokens;
+
+    @Inject
+    SecuritySettings securitySettings;
 
     @Inject
     @ConfigProperty(name = "berth.public.url")
@@ -99,6 +115,9 @@ public class EcrApi {
     }
 
     private final Map<String, Handler> handlers = Map.of(
+            "CreateRepository", this::createRepository,
+            "DescribeRepositories", this::describeRepositories,
+            "DeleteRepository", this::deleteRepository,
             "GetAuthorizationToken", this::getAuthorizationToken,
             "SetRepositoryPolicy", this::setRepositoryPolicy,
             "GetRepositoryPolicy", this::getRepositoryPolicy,
@@ -124,10 +143,14 @@ public class EcrApi {
         } catch (AccessDeniedException e) {
             return error(400, "AccessDeniedException", e.getMessage());
         } catch (RegistryException e) {
-            return e.problem() == Problem.NAME_UNKNOWN
-                    ? error(400, "RepositoryNotFoundException", "The repository with name '"
-                    + Names.split(String.valueOf(e.detail())).name() + "' does not exist in the registry")
-                    : error(400, "InvalidParameterException", e.getMessage());
+            return switch (e.problem()) {
+                case NAME_UNKNOWN -> error(400, "RepositoryNotFoundException", "The repository with name '"
+                        + Names.split(String.valueOf(e.detail())).name() + "' does not exist in the registry with id '"
+                        + Names.split(String.valueOf(e.detail())).accountId() + "'");
+                case REPOSITORY_EXISTS -> error(400, "RepositoryAlreadyExistsException", e.getMessage());
+                case REPOSITORY_NOT_EMPTY -> error(400, "RepositoryNotEmptyException", e.getMessage());
+                default -> error(400, "InvalidParameterException", e.getMessage());
+            };
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "ECR operation " + target + " failed", e);
             return error(500, "ServerException", "internal error");
@@ -151,6 +174,87 @@ public class EcrApi {
     }
 
     // --- operations ---------------------------------------------------------------------------------------------
+
+    private JsonObjectBuilder createRepository(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:CreateRepository", repository, call.sourceIp());
+        RepositorySettings settings = RepositoryInput.settings(call.input());
+        Map<String, String> tags = RepositoryInput.tags(call.input());
+        Repository created = repositories.create(repository, settings, tags, call.caller().getName());
+        return Json.createObjectBuilder().add("repository", describe(created, call));
+    }
+
+    private JsonObjectBuilder describeRepositories(Call call) {
+        String account = call.registryId();
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        if (call.input().containsKey("repositoryNames")) {
+            if (call.input().containsKey("nextToken") || call.input().containsKey("maxResults")) {
+                throw new EcrException("InvalidParameterException",
+                        "nextToken and maxResults cannot be used with repositoryNames");
+            }
+            for (String name : RepositoryInput.names(call.input(), "repositoryNames", 100)) {
+                String repository = Names.qualify(account, name);
+                accessControl.require(call.caller(), "ecr:DescribeRepositories", repository, call.sourceIp());
+                list.add(describe(repositories.require(repository), call));
+            }
+            return Json.createObjectBuilder().add("repositories", list);
+        }
+        int limit = RepositoryInput.maxResults(call.input(), 1000);
+        String after = pageTokens.read(call.string("nextToken"), "DescribeRepositories", account);
+        List<Repository> page = repositories.list(account, after, limit + 1);
+        JsonObjectBuilder output = Json.createObjectBuilder();
+        for (Repository repository : page.subList(0, Math.min(limit, page.size()))) {
+            if (accessControl.allowed(call.caller(), "ecr:DescribeRepositories", repository.qualifiedName(),
+                    call.sourceIp())) {
+                list.add(describe(repository, call));
+            }
+        }
+        if (page.size() > limit) {
+            output.add("nextToken", pageTokens.write("DescribeRepositories", account,
+                    page.get(limit - 1).name()));
+        }
+        return output.add("repositories", list);
+    }
+
+    private JsonObjectBuilder deleteRepository(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:DeleteRepository", repository, call.sourceIp());
+        JsonValue force = call.input().get("force");
+        if (force != null && force != JsonValue.TRUE && force != JsonValue.FALSE && force != JsonValue.NULL) {
+            throw new EcrException("InvalidParameterException", "force must be a boolean");
+        }
+        JsonObjectBuilder described = describe(repositories.require(repository), call);
+        repositories.delete(repository, force == JsonValue.TRUE, call.caller().getName());
+        accessControl.forget(repository);
+        return Json.createObjectBuilder().add("repository", described);
+    }
+
+    /** A repository as ECR describes it, with this registry's host, region and account ids. */
+    private JsonObjectBuilder describe(Repository repository, Call call) {
+        RepositorySettings settings = repository.settings();
+        String host = call.proxyEndpoint().replaceFirst("^https?://", "");
+        JsonObjectBuilder encryption = Json.createObjectBuilder().add("encryptionType", settings.encryptionType());
+        if (settings.kmsKey() != null) {
+            encryption.add("kmsKey", settings.kmsKey());
+        }
+        JsonObjectBuilder out = Json.createObjectBuilder()
+                .add("repositoryArn", Arns.repository(securitySettings.region(), repository.accountId(),
+                        repository.name()))
+                .add("registryId", repository.accountId())
+                .add("repositoryName", repository.name())
+                .add("repositoryUri", host + "/" + repository.accountId() + "/" + repository.name())
+                .add("createdAt", epochSeconds(repository.createdAt()))
+                .add("imageTagMutability", settings.tagMutability())
+                .add("imageScanningConfiguration", Json.createObjectBuilder().add("scanOnPush", settings.scanOnPush()))
+                .add("encryptionConfiguration", encryption);
+        if (!settings.mutabilityExclusions().isEmpty()) {
+            JsonArrayBuilder filters = Json.createArrayBuilder();
+            settings.mutabilityExclusions().forEach(f -> filters.add(Json.createObjectBuilder()
+                    .add("filterType", "WILDCARD").add("filter", f)));
+            out.add("imageTagMutabilityExclusionFilters", filters);
+        }
+        return out;
+    }
 
     private JsonObjectBuilder getAuthorizationToken(Call call) {
         accessControl.requireAccountAction(call.caller(), "ecr:GetAuthorizationToken", call.sourceIp());

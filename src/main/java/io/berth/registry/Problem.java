@@ -18,5 +18,9 @@ public enum Problem {
     TAG_INVALID,
     RANGE_NOT_SATISFIABLE,
     PAGINATION_NUMBER_INVALID,
-    UNSUPPORTED
+    UNSUPPORTED,
+    /** Explicit creation of a repository that exists (the ECR API; pushes never ask for it). */
+    REPOSITORY_EXISTS,
+    /** Deleting a repository that still holds images, without force. */
+    REPOSITORY_NOT_EMPTY
 }

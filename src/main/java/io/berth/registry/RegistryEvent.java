@@ -18,6 +18,10 @@ public sealed interface RegistryEvent {
     record RepositoryCreated(String repository, String actor, long at) implements RegistryEvent {
     }
 
+    /** A repository was deleted with everything in it (its images, tags and links). */
+    record RepositoryDeleted(String repository, int images, String actor, long at) implements RegistryEvent {
+    }
+
     record BlobUploaded(String repository, String digest, long size, String actor, long at) implements RegistryEvent {
     }
 

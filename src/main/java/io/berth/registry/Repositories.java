@@ -7,6 +7,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -23,6 +24,12 @@ public class Repositories {
 
     @Inject
     RepositoryCreator creator;
+
+    @Inject
+    ManifestCache cache;
+
+    @Inject
+    Event<RegistryEvent> events;
 
     /** The repository with this qualified name ({@code <account>/<name>}, see {@link Names#split}). */
     public Optional<Repository> find(String qualifiedName) {
@@ -56,6 +63,57 @@ public class Repositories {
             return find(name).orElseThrow(() -> raceLost);
         }
         return require(name);
+    }
+
+    /** Creates a repository explicitly (the ECR API); REPOSITORY_EXISTS if it is there already. */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
+    public Repository create(String qualifiedName, RepositorySettings settings, Map<String, String> tags,
+                             String actor) {
+        if (find(qualifiedName).isPresent()) {
+            throw exists(qualifiedName);
+        }
+        try {
+            creator.create(qualifiedName, settings, tags, actor);
+        } catch (RuntimeException raceLost) {
+            throw exists(qualifiedName);
+        }
+        return require(qualifiedName);
+    }
+
+    private static RegistryException exists(String qualifiedName) {
+        return new RegistryException(Problem.REPOSITORY_EXISTS, "The repository with name '"
+                + Names.split(qualifiedName).name() + "' already exists in the registry with id '"
+                + Names.split(qualifiedName).accountId() + "'", qualifiedName);
+    }
+
+    /** An account's repositories in name order after {@code after}, at most {@code limit}. */
+    public List<Repository> list(String accountId, String after, int limit) {
+        return em.createQuery("SELECT r FROM Repository r WHERE r.accountId = :account AND r.name > :after"
+                        + " ORDER BY r.name", Repository.class)
+                .setParameter("account", accountId).setParameter("after", after == null ? "" : after)
+                .setMaxResults(limit).getResultList();
+    }
+
+    /**
+     * Deletes a repository with its images, tags, links and uploads; unless {@code force}, only when it holds no
+     * images (REPOSITORY_NOT_EMPTY). Blobs stay in the store for garbage collection.
+     */
+    @Transactional
+    public Repository delete(String qualifiedName, boolean force, String actor) {
+        Repository repository = lock(require(qualifiedName));
+        long images = em.createQuery("SELECT COUNT(i) FROM Image i WHERE i.repositoryId = :id", Long.class)
+                .setParameter("id", repository.id()).getSingleResult();
+        if (images > 0 && !force) {
+            throw new RegistryException(Problem.REPOSITORY_NOT_EMPTY, "The repository with name '"
+                    + repository.name() + "' in registry with id '" + repository.accountId()
+                    + "' cannot be deleted because it still contains images", qualifiedName);
+        }
+        em.remove(repository);
+        em.flush();
+        cache.invalidate(qualifiedName);
+        events.fire(new RegistryEvent.RepositoryDeleted(qualifiedName, (int) images, actor,
+                System.currentTimeMillis()));
+        return repository;
     }
 
     /** Replaces the repository policy (already validated by the caller), or removes it with null. */

@@ -27,6 +27,21 @@ public class Repository {
 
     private String policy;
 
+    @Column(name = "tag_mutability")
+    private String tagMutability = "MUTABLE";
+
+    @Column(name = "tag_mutability_exclusions")
+    private String tagMutabilityExclusions;
+
+    @Column(name = "scan_on_push")
+    private boolean scanOnPush;
+
+    @Column(name = "encryption_type")
+    private String encryptionType = "AES256";
+
+    @Column(name = "kms_key")
+    private String kmsKey;
+
     protected Repository() {
     }
 
@@ -46,6 +61,20 @@ public class Repository {
 
     public String name() {
         return name;
+    }
+
+    public RepositorySettings settings() {
+        return new RepositorySettings(tagMutability, tagMutabilityExclusions == null ? java.util.List.of()
+                : java.util.List.of(tagMutabilityExclusions.split("\n")), scanOnPush, encryptionType, kmsKey);
+    }
+
+    void settings(RepositorySettings settings) {
+        this.tagMutability = settings.tagMutability();
+        this.tagMutabilityExclusions = settings.mutabilityExclusions().isEmpty() ? null
+                : String.join("\n", settings.mutabilityExclusions());
+        this.scanOnPush = settings.scanOnPush();
+        this.encryptionType = settings.encryptionType();
+        this.kmsKey = settings.kmsKey();
     }
 
     /** {@code <account>/<name>}: how the domain addresses it. */

@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.util.Map;
 
 /** Creates a repository in its own transaction, so that losing a creation race does not spoil the caller's. */
 @ApplicationScoped
@@ -19,10 +20,21 @@ public class RepositoryCreator {
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void create(String qualifiedName, String actor) {
+        create(qualifiedName, RepositorySettings.DEFAULTS, Map.of(), actor);
+    }
+
+    /** Creates a repository with its settings and resource tags; fails on the unique constraint if it exists. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void create(String qualifiedName, RepositorySettings settings, Map<String, String> tags, String actor) {
         Names.Qualified name = Names.split(qualifiedName);
         long now = System.currentTimeMillis();
-        em.persist(new Repository(name.accountId(), name.name(), now));
+        Repository repository = new Repository(name.accountId(), name.name(), now);
+        repository.settings(settings);
+        em.persist(repository);
         em.flush();
+        tags.forEach((key, value) -> em.createNativeQuery(
+                        "INSERT INTO repository_tag (repository_id, tag_key, tag_value) VALUES (?, ?, ?)")
+                .setParameter(1, repository.id()).setParameter(2, key).setParameter(3, value).executeUpdate());
         events.fire(new RegistryEvent.RepositoryCreated(qualifiedName, actor, now));
     }
 }
