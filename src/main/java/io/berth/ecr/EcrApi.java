@@ -1,5 +1,6 @@
 package io.berth.ecr;
 
+import io.berth.registry.ImageListing;
 import io.berth.registry.Names;
 import io.berth.registry.Repositories;
 import io.berth.registry.Repository;
@@ -60,6 +61,9 @@ public class EcrApi {
     PageTokens pageTokens;
 
     @Inject
+    ImageListing images;
+
+    @Inject
     SecuritySettings securitySettings;
 
     @Inject
@@ -118,6 +122,7 @@ public class EcrApi {
             "CreateRepository", this::createRepository,
             "DescribeRepositories", this::describeRepositories,
             "DeleteRepository", this::deleteRepository,
+            "ListImages", this::listImages,
             "GetAuthorizationToken", this::getAuthorizationToken,
             "SetRepositoryPolicy", this::setRepositoryPolicy,
             "GetRepositoryPolicy", this::getRepositoryPolicy,
@@ -227,6 +232,39 @@ public class EcrApi {
         repositories.delete(repository, force == JsonValue.TRUE, call.caller().getName());
         accessControl.forget(repository);
         return Json.createObjectBuilder().add("repository", described);
+    }
+
+    private JsonObjectBuilder listImages(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:ListImages", repository, call.sourceIp());
+        ImageListing.TagStatus status = ImageListing.TagStatus.ANY;
+        JsonValue filter = call.input().get("filter");
+        if (filter instanceof JsonObject object && object.get("tagStatus") instanceof JsonString tagStatus) {
+            try {
+                status = ImageListing.TagStatus.valueOf(tagStatus.getString());
+            } catch (IllegalArgumentException e) {
+                throw RepositoryInput.invalid("filter.tagStatus", "Member must satisfy enum value set: "
+                        + "[TAGGED, UNTAGGED, ANY]");
+            }
+        }
+        int limit = RepositoryInput.maxResults(call.input(), 1000);
+        String scope = repository + "/" + status;
+        String position = pageTokens.read(call.string("nextToken"), "ListImages", scope);
+        int offset = position == null ? 0 : Integer.parseInt(position);
+        List<ImageListing.ImageId> ids = images.list(repository, status, offset, limit + 1);
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        for (ImageListing.ImageId id : ids.subList(0, Math.min(limit, ids.size()))) {
+            JsonObjectBuilder entry = Json.createObjectBuilder().add("imageDigest", id.digest());
+            if (id.tag() != null) {
+                entry.add("imageTag", id.tag());
+            }
+            list.add(entry);
+        }
+        JsonObjectBuilder output = Json.createObjectBuilder().add("imageIds", list);
+        if (ids.size() > limit) {
+            output.add("nextToken", pageTokens.write("ListImages", scope, Integer.toString(offset + limit)));
+        }
+        return output;
     }
 
     /** A repository as ECR describes it, with this registry's host, region and account ids. */

@@ -123,10 +123,11 @@ final class RepositoryInput {
         return names;
     }
 
+    /** The page size asked for; without one, ECR's default of 100. */
     static int maxResults(JsonObject input, int max) {
         JsonValue value = input.get("maxResults");
         if (value == null || value == JsonValue.NULL) {
-            return max;
+            return Math.min(100, max);
         }
         if (!(value instanceof JsonNumber number) || !number.isIntegral() || number.longValue() < 1
                 || number.longValue() > max) {

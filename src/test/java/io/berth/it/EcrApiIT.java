@@ -119,6 +119,39 @@ class EcrApiIT {
     }
 
     @Test
+    void listImagesByTagStatusAcrossPages() {
+        ecr.createRepository(r -> r.repositoryName("ecr/images"));
+        String first = ADMIN.imageManifest("ecr/images", RegistryHttp.OCI_MANIFEST, "image one");
+        String second = ADMIN.imageManifest("ecr/images", RegistryHttp.OCI_MANIFEST, "image two");
+        String third = ADMIN.imageManifest("ecr/images", RegistryHttp.OCI_MANIFEST, "image three");
+        for (String tag : List.of("a", "b", "c")) {
+            assertEquals(201, ADMIN.putManifest("ecr/images", tag, RegistryHttp.OCI_MANIFEST, first).statusCode());
+        }
+        assertEquals(201, ADMIN.putManifest("ecr/images", "d", RegistryHttp.OCI_MANIFEST, second).statusCode());
+        String thirdDigest = RegistryHttp.sha256(RegistryHttp.bytes(third));
+        assertEquals(201, ADMIN.putManifest("ecr/images", thirdDigest, RegistryHttp.OCI_MANIFEST, third)
+                .statusCode());
+
+        var tagged = ecr.listImages(r -> r.repositoryName("ecr/images").filter(f -> f.tagStatus("TAGGED")))
+                .imageIds();
+        assertEquals(List.of("a", "b", "c", "d"), tagged.stream().map(i -> i.imageTag()).sorted().toList());
+        var untagged = ecr.listImages(r -> r.repositoryName("ecr/images").filter(f -> f.tagStatus("UNTAGGED")))
+                .imageIds();
+        assertEquals(1, untagged.size());
+        assertEquals(thirdDigest, untagged.get(0).imageDigest());
+        assertNull(untagged.get(0).imageTag());
+
+        List<String> paged = new ArrayList<>();
+        ecr.listImagesPaginator(r -> r.repositoryName("ecr/images").maxResults(2)).imageIds()
+                .forEach(i -> paged.add(i.imageDigest() + ":" + i.imageTag()));
+        assertEquals(5, paged.size(), paged.toString());
+        assertEquals(paged.stream().distinct().count(), paged.size());
+        assertThrows(RepositoryNotFoundException.class, () -> ecr.listImages(r -> r.repositoryName("ecr/none")));
+        assertThrows(InvalidParameterException.class,
+                () -> ecr.listImages(r -> r.repositoryName("ecr/images").filter(f -> f.tagStatus("SOME"))));
+    }
+
+    @Test
     void badInputIsRefusedNamingTheMemberAndNothingIsCreated() {
         InvalidParameterException badName = assertThrows(InvalidParameterException.class,
                 () -> ecr.createRepository(r -> r.repositoryName("Bad_Name")));
