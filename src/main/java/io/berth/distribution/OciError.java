@@ -52,11 +52,11 @@ public enum OciError {
             case MANIFEST_BLOB_UNKNOWN -> MANIFEST_BLOB_UNKNOWN.response(message, detail);
             case MANIFEST_INVALID -> MANIFEST_INVALID.response(message, detail);
             case MANIFEST_TOO_LARGE -> SIZE_INVALID.response(413, message, detail);
-            case MANIFEST_UNKNOWN -> MANIFEST_UNKNOWN.response(message, detail);
+            case MANIFEST_UNKNOWN, TAG_DIGEST_MISMATCH -> MANIFEST_UNKNOWN.response(message, detail);
             case NAME_INVALID -> NAME_INVALID.response(message, detail);
             case NAME_UNKNOWN -> NAME_UNKNOWN.response(message, detail);
             case SIZE_INVALID -> SIZE_INVALID.response(message, detail);
-            case TAG_INVALID -> TAG_INVALID.response(message, detail);
+            case TAG_INVALID, TAG_IMMUTABLE -> TAG_INVALID.response(message, detail);
             case RANGE_NOT_SATISFIABLE -> RANGE_INVALID.response(message, detail);
             case PAGINATION_NUMBER_INVALID -> PAGINATION_NUMBER_INVALID.response(message, detail);
             case UNSUPPORTED, REPOSITORY_EXISTS, REPOSITORY_NOT_EMPTY -> UNSUPPORTED.response(message, detail);

@@ -64,6 +64,9 @@ public class EcrApi {
     ImageListing images;
 
     @Inject
+    ImageOperations imageOperations;
+
+    @Inject
     SecuritySettings securitySettings;
 
     @Inject
@@ -118,15 +121,19 @@ public class EcrApi {
         }
     }
 
-    private final Map<String, Handler> handlers = Map.of(
-            "CreateRepository", this::createRepository,
-            "DescribeRepositories", this::describeRepositories,
-            "DeleteRepository", this::deleteRepository,
-            "ListImages", this::listImages,
-            "GetAuthorizationToken", this::getAuthorizationToken,
-            "SetRepositoryPolicy", this::setRepositoryPolicy,
-            "GetRepositoryPolicy", this::getRepositoryPolicy,
-            "DeleteRepositoryPolicy", this::deleteRepositoryPolicy);
+    private final Map<String, Handler> handlers = Map.ofEntries(
+            Map.entry("CreateRepository", this::createRepository),
+            Map.entry("DescribeRepositories", this::describeRepositories),
+            Map.entry("DeleteRepository", this::deleteRepository),
+            Map.entry("ListImages", this::listImages),
+            Map.entry("DescribeImages", c -> imageOperations.describeImages(c)),
+            Map.entry("BatchGetImage", c -> imageOperations.batchGetImage(c)),
+            Map.entry("BatchDeleteImage", c -> imageOperations.batchDeleteImage(c)),
+            Map.entry("PutImage", c -> imageOperations.putImage(c)),
+            Map.entry("GetAuthorizationToken", this::getAuthorizationToken),
+            Map.entry("SetRepositoryPolicy", this::setRepositoryPolicy),
+            Map.entry("GetRepositoryPolicy", this::getRepositoryPolicy),
+            Map.entry("DeleteRepositoryPolicy", this::deleteRepositoryPolicy));
 
     public Response handle(Caller caller, String target, String body, String sourceIp, String proxyEndpoint) {
         try {
@@ -237,16 +244,7 @@ public class EcrApi {
     private JsonObjectBuilder listImages(Call call) {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:ListImages", repository, call.sourceIp());
-        ImageListing.TagStatus status = ImageListing.TagStatus.ANY;
-        JsonValue filter = call.input().get("filter");
-        if (filter instanceof JsonObject object && object.get("tagStatus") instanceof JsonString tagStatus) {
-            try {
-                status = ImageListing.TagStatus.valueOf(tagStatus.getString());
-            } catch (IllegalArgumentException e) {
-                throw RepositoryInput.invalid("filter.tagStatus", "Member must satisfy enum value set: "
-                        + "[TAGGED, UNTAGGED, ANY]");
-            }
-        }
+        ImageListing.TagStatus status = ImageOperations.tagStatus(call.input());
         int limit = RepositoryInput.maxResults(call.input(), 1000);
         String scope = repository + "/" + status;
         String position = pageTokens.read(call.string("nextToken"), "ListImages", scope);

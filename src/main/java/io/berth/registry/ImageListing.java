@@ -18,8 +18,16 @@ public class ImageListing {
     public record ImageId(String digest, String tag) {
     }
 
+    /** An image as ECR describes it. */
+    public record ImageDetails(String digest, String mediaType, String artifactMediaType, List<String> tags,
+                               long size, long pushedAt, Long lastPulledAt, byte[] manifest) {
+    }
+
     @PersistenceContext
     EntityManager em;
+
+    @Inject
+    ManifestReads reads;
 
     @Inject
     Repositories repositories;
@@ -49,5 +57,61 @@ public class ImageListing {
             ids.add(new ImageId((String) columns[0], (String) columns[1]));
         }
         return ids;
+    }
+
+    /**
+     * The image an ECR image id names: by digest, by tag, or by both when they agree. MANIFEST_UNKNOWN when there is
+     * none, DIGEST_INVALID or TAG_INVALID for malformed ones, TAG_DIGEST_MISMATCH when tag and digest disagree.
+     */
+    @Transactional
+    public ImageDetails find(String qualifiedRepository, String digest, String tag) {
+        Repository repository = repositories.require(qualifiedRepository);
+        if (digest == null && tag == null) {
+            throw new RegistryException(Problem.MANIFEST_UNKNOWN, "an image id needs a digest or a tag");
+        }
+        if (tag != null && !Names.isTag(tag)) {
+            throw new RegistryException(Problem.TAG_INVALID, "invalid image tag", tag);
+        }
+        Reference reference = digest != null ? Reference.parse(digest) : Reference.parse(tag);
+        if (digest != null && !(reference instanceof Reference.ByDigest)) {
+            throw new RegistryException(Problem.DIGEST_INVALID, "invalid image digest", digest);
+        }
+        Image image = reads.resolve(repository, reference).orElseThrow(() ->
+                new RegistryException(Problem.MANIFEST_UNKNOWN, "Requested image not found", digest != null ? digest
+                        : tag));
+        if (digest != null && tag != null && !tags(image).contains(tag)) {
+            throw new RegistryException(Problem.TAG_DIGEST_MISMATCH, "Tag " + tag + " does not match digest "
+                    + digest, tag);
+        }
+        return details(image);
+    }
+
+    /** Images of a repository in digest order from {@code offset}, at most {@code limit}. */
+    @Transactional
+    public List<ImageDetails> describe(String qualifiedRepository, TagStatus status, int offset, int limit) {
+        long id = repositories.require(qualifiedRepository).id();
+        String condition = switch (status) {
+            case TAGGED -> " AND EXISTS (SELECT t FROM Tag t WHERE t.imageId = i.id)";
+            case UNTAGGED -> " AND NOT EXISTS (SELECT t FROM Tag t WHERE t.imageId = i.id)";
+            case ANY -> "";
+        };
+        return em.createQuery("SELECT i FROM Image i WHERE i.repositoryId = :id" + condition + " ORDER BY i.digest",
+                        Image.class)
+                .setParameter("id", id).setFirstResult(offset).setMaxResults(limit)
+                .getResultStream().map(this::details).toList();
+    }
+
+    private ImageDetails details(Image image) {
+        String config = em.createQuery("SELECT r.mediaType FROM ImageReference r WHERE r.imageId = :id"
+                        + " AND r.kind = 'CONFIG'", String.class)
+                .setParameter("id", image.id()).getResultStream().findFirst().orElse(null);
+        return new ImageDetails(image.digest(), image.mediaType(),
+                image.artifactType() != null ? image.artifactType() : config, tags(image), image.size(),
+                image.pushedAt(), image.lastPulledAt(), image.content());
+    }
+
+    private List<String> tags(Image image) {
+        return em.createQuery("SELECT t.name FROM Tag t WHERE t.imageId = :id ORDER BY t.name", String.class)
+                .setParameter("id", image.id()).getResultList();
     }
 }

@@ -126,6 +126,11 @@ public class Manifests {
             em.persist(new Tag(repository.id(), name, image.id(), now));
             events.fire(new RegistryEvent.TagMoved(repository.qualifiedName(), name, null, image.digest(), actor, now));
         } else if (!tag.imageId().equals(image.id())) {
+            if (repository.settings().tagImmutable(name)) {
+                throw new RegistryException(Problem.TAG_IMMUTABLE, "The image tag '" + name + "' already exists in"
+                        + " the '" + repository.name() + "' repository and cannot be overwritten because the tag is"
+                        + " immutable.", name);
+            }
             String old = em.find(Image.class, tag.imageId()).digest();
             tag.pointTo(image.id(), now);
             events.fire(new RegistryEvent.TagMoved(repository.qualifiedName(), name, old, image.digest(), actor, now));

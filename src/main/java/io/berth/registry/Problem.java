@@ -21,6 +21,10 @@ public enum Problem {
     UNSUPPORTED,
     /** Explicit creation of a repository that exists (the ECR API; pushes never ask for it). */
     REPOSITORY_EXISTS,
+    /** An image id whose tag names another image than its digest. */
+    TAG_DIGEST_MISMATCH,
+    /** Moving a tag that the repository's mutability setting makes immutable. */
+    TAG_IMMUTABLE,
     /** Deleting a repository that still holds images, without force. */
     REPOSITORY_NOT_EMPTY
 }

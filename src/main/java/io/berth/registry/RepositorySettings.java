@@ -1,6 +1,7 @@
 package io.berth.registry;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A repository's settings as ECR has them: whether tags may be overwritten (with wildcard exclusions for the
@@ -12,4 +13,28 @@ public record RepositorySettings(String tagMutability, List<String> mutabilityEx
 
     public static final RepositorySettings DEFAULTS = new RepositorySettings("MUTABLE", List.of(), false, "AES256",
             null);
+
+    /** Whether a tag, once set, may not be moved to another image. */
+    public boolean tagImmutable(String tag) {
+        boolean excluded = mutabilityExclusions.stream().anyMatch(pattern -> matches(pattern, tag));
+        return switch (tagMutability) {
+            case "IMMUTABLE" -> true;
+            case "IMMUTABLE_WITH_EXCLUSION" -> !excluded;
+            case "MUTABLE_WITH_EXCLUSION" -> excluded;
+            default -> false;
+        };
+    }
+
+    /** ECR's exclusion filters: literal text with {@code *} for any run of characters. */
+    static boolean matches(String pattern, String tag) {
+        String[] parts = pattern.split("\\*", -1);
+        StringBuilder regex = new StringBuilder();
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                regex.append(".*");
+            }
+            regex.append(Pattern.quote(parts[i]));
+        }
+        return tag.matches(regex.toString());
+    }
 }

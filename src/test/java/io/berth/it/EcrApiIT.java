@@ -152,6 +152,79 @@ class EcrApiIT {
     }
 
     @Test
+    void describeGetRetagAndDeleteImages() {
+        ecr.createRepository(r -> r.repositoryName("ecr/lifecycle"));
+        String manifest = ADMIN.imageManifest("ecr/lifecycle", RegistryHttp.OCI_MANIFEST, "lifecycle layer");
+        String digest = RegistryHttp.sha256(RegistryHttp.bytes(manifest));
+        assertEquals(201, ADMIN.putManifest("ecr/lifecycle", "v1", RegistryHttp.OCI_MANIFEST, manifest).statusCode());
+
+        var details = ecr.describeImages(r -> r.repositoryName("ecr/lifecycle")).imageDetails();
+        assertEquals(1, details.size());
+        var image = details.get(0);
+        assertEquals(digest, image.imageDigest());
+        assertEquals(List.of("v1"), image.imageTags());
+        assertEquals(RegistryHttp.OCI_MANIFEST, image.imageManifestMediaType());
+        assertEquals("application/vnd.oci.image.config.v1+json", image.artifactMediaType());
+        long config = 78; // RegistryHttp.imageManifest's config blob
+        assertEquals(RegistryHttp.bytes(manifest).length + config + RegistryHttp.bytes("lifecycle layer").length,
+                image.imageSizeInBytes(), "the manifest, its config and its layers");
+        assertNotNull(image.imagePushedAt());
+
+        var got = ecr.batchGetImage(r -> r.repositoryName("ecr/lifecycle").imageIds(i -> i.imageTag("v1"),
+                i -> i.imageTag("missing"), i -> i.imageDigest(digest).imageTag("missing")));
+        assertEquals(manifest, got.images().get(0).imageManifest());
+        assertEquals(List.of("ImageNotFound", "ImageTagDoesNotMatchDigest"),
+                got.failures().stream().map(f -> f.failureCodeAsString()).toList());
+        assertEquals("UnsupportedImageType", ecr.batchGetImage(r -> r.repositoryName("ecr/lifecycle")
+                .acceptedMediaTypes(RegistryHttp.DOCKER_MANIFEST).imageIds(i -> i.imageTag("v1")))
+                .failures().get(0).failureCodeAsString());
+
+        // Retag by manifest, as `aws ecr put-image` does; the same tag again is ImageAlreadyExists.
+        var put = ecr.putImage(r -> r.repositoryName("ecr/lifecycle").imageManifest(manifest).imageTag("stable"))
+                .image();
+        assertEquals(digest, put.imageId().imageDigest());
+        assertEquals(200, ADMIN.get("/v2/ecr/lifecycle/manifests/stable").statusCode());
+        assertThrows(software.amazon.awssdk.services.ecr.model.ImageAlreadyExistsException.class,
+                () -> ecr.putImage(r -> r.repositoryName("ecr/lifecycle").imageManifest(manifest).imageTag("v1")));
+        assertThrows(software.amazon.awssdk.services.ecr.model.LayersNotFoundException.class,
+                () -> ecr.putImage(r -> r.repositoryName("ecr/lifecycle").imageTag("broken").imageManifest(
+                        manifest.replace(RegistryHttp.sha256(RegistryHttp.bytes("lifecycle layer")),
+                                "sha256:" + "0".repeat(64)))));
+
+        // Removing one of two tags keeps the image; removing the last one deletes it.
+        var first = ecr.batchDeleteImage(r -> r.repositoryName("ecr/lifecycle").imageIds(i -> i.imageTag("v1")));
+        assertEquals(1, first.imageIds().size());
+        assertEquals(200, ADMIN.get("/v2/ecr/lifecycle/manifests/" + digest).statusCode());
+        ecr.batchDeleteImage(r -> r.repositoryName("ecr/lifecycle").imageIds(i -> i.imageTag("stable")));
+        assertEquals(404, ADMIN.get("/v2/ecr/lifecycle/manifests/" + digest).statusCode());
+        var missing = ecr.batchDeleteImage(r -> r.repositoryName("ecr/lifecycle").imageIds(i -> i.imageTag("v1")));
+        assertEquals("ImageNotFound", missing.failures().get(0).failureCodeAsString());
+    }
+
+    @Test
+    void immutableTagsAreRefusedOnV2AndThroughPutImage() {
+        ecr.createRepository(r -> r.repositoryName("ecr/immutable")
+                .imageTagMutability(ImageTagMutability.IMMUTABLE_WITH_EXCLUSION)
+                .imageTagMutabilityExclusionFilters(f -> f.filterType("WILDCARD").filter("latest")));
+        String one = ADMIN.imageManifest("ecr/immutable", RegistryHttp.OCI_MANIFEST, "immutable one");
+        String two = ADMIN.imageManifest("ecr/immutable", RegistryHttp.OCI_MANIFEST, "immutable two");
+        assertEquals(201, ADMIN.putManifest("ecr/immutable", "1.0", RegistryHttp.OCI_MANIFEST, one).statusCode());
+        var refused = ADMIN.putManifest("ecr/immutable", "1.0", RegistryHttp.OCI_MANIFEST, two);
+        assertEquals(400, refused.statusCode());
+        assertEquals("TAG_INVALID", RegistryHttp.errorCode(refused));
+        assertTrue(refused.body().contains("cannot be overwritten because the tag is immutable"), refused.body());
+        assertEquals(201, ADMIN.putManifest("ecr/immutable", "1.0", RegistryHttp.OCI_MANIFEST, one).statusCode(),
+                "the same image again is not a change");
+        assertThrows(software.amazon.awssdk.services.ecr.model.ImageTagAlreadyExistsException.class,
+                () -> ecr.putImage(r -> r.repositoryName("ecr/immutable").imageManifest(two).imageTag("1.0")));
+        // The excluded tag moves freely.
+        assertEquals(201, ADMIN.putManifest("ecr/immutable", "latest", RegistryHttp.OCI_MANIFEST, one).statusCode());
+        assertEquals(201, ADMIN.putManifest("ecr/immutable", "latest", RegistryHttp.OCI_MANIFEST, two).statusCode());
+        assertEquals(RegistryHttp.sha256(RegistryHttp.bytes(one)), ADMIN.get("/v2/ecr/immutable/manifests/1.0")
+                .headers().firstValue("Docker-Content-Digest").orElseThrow(), "nothing changed by the refusals");
+    }
+
+    @Test
     void badInputIsRefusedNamingTheMemberAndNothingIsCreated() {
         InvalidParameterException badName = assertThrows(InvalidParameterException.class,
                 () -> ecr.createRepository(r -> r.repositoryName("Bad_Name")));

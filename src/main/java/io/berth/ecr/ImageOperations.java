@@ -1,0 +1,291 @@
+package io.berth.ecr;
+
+import io.berth.ecr.EcrApi.Call;
+import io.berth.registry.ImageListing;
+import io.berth.registry.ImageListing.ImageDetails;
+import io.berth.registry.Manifests;
+import io.berth.registry.Names;
+import io.berth.registry.Problem;
+import io.berth.registry.RegistryException;
+import io.berth.registry.Repositories;
+import io.berth.security.AccessControl;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * ECR's image operations, on the same domain services as {@code /v2}: DescribeImages, BatchGetImage,
+ * BatchDeleteImage and PutImage.
+ */
+@ApplicationScoped
+public class ImageOperations {
+
+    @Inject
+    ImageListing images;
+
+    @Inject
+    Manifests manifests;
+
+    @Inject
+    Repositories repositories;
+
+    @Inject
+    AccessControl accessControl;
+
+    @Inject
+    PageTokens pageTokens;
+
+    /** An image id from a request: digest, tag, or both. */
+    record ImageId(String digest, String tag) {
+        JsonObjectBuilder json() {
+            JsonObjectBuilder id = Json.createObjectBuilder();
+            if (digest != null) {
+                id.add("imageDigest", digest);
+            }
+            if (tag != null) {
+                id.add("imageTag", tag);
+            }
+            return id;
+        }
+    }
+
+    JsonObjectBuilder describeImages(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:DescribeImages", repository, call.sourceIp());
+        JsonArrayBuilder details = Json.createArrayBuilder();
+        JsonObjectBuilder output = Json.createObjectBuilder();
+        if (call.input().containsKey("imageIds")) {
+            for (ImageId id : imageIds(call.input())) {
+                try {
+                    details.add(describe(repository, images.find(repository, id.digest(), id.tag())));
+                } catch (RegistryException e) {
+                    if (e.problem() == Problem.NAME_UNKNOWN) {
+                        throw e;
+                    }
+                    throw new EcrException("ImageNotFoundException", "The image with imageId "
+                            + id.json().build() + " does not exist within the repository with name '"
+                            + Names.split(repository).name() + "'");
+                }
+            }
+            return output.add("imageDetails", details);
+        }
+        ImageListing.TagStatus status = tagStatus(call.input());
+        int limit = RepositoryInput.maxResults(call.input(), 1000);
+        String scope = repository + "/" + status;
+        String position = pageTokens.read(call.string("nextToken"), "DescribeImages", scope);
+        int offset = position == null ? 0 : Integer.parseInt(position);
+        List<ImageDetails> page = images.describe(repository, status, offset, limit + 1);
+        page.subList(0, Math.min(limit, page.size())).forEach(image -> details.add(describe(repository, image)));
+        if (page.size() > limit) {
+            output.add("nextToken", pageTokens.write("DescribeImages", scope, Integer.toString(offset + limit)));
+        }
+        return output.add("imageDetails", details);
+    }
+
+    private static JsonObjectBuilder describe(String repository, ImageDetails image) {
+        Names.Qualified name = Names.split(repository);
+        JsonArrayBuilder tags = Json.createArrayBuilder();
+        image.tags().forEach(tags::add);
+        JsonObjectBuilder out = Json.createObjectBuilder()
+                .add("registryId", name.accountId())
+                .add("repositoryName", name.name())
+                .add("imageDigest", image.digest())
+                .add("imageSizeInBytes", image.size())
+                .add("imagePushedAt", EcrApi.epochSeconds(image.pushedAt()))
+                .add("imageManifestMediaType", image.mediaType());
+        if (!image.tags().isEmpty()) {
+            out.add("imageTags", tags);
+        }
+        if (image.artifactMediaType() != null) {
+            out.add("artifactMediaType", image.artifactMediaType());
+        }
+        if (image.lastPulledAt() != null) {
+            out.add("lastRecordedPullTime", EcrApi.epochSeconds(image.lastPulledAt()));
+        }
+        return out;
+    }
+
+    JsonObjectBuilder batchGetImage(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:BatchGetImage", repository, call.sourceIp());
+        List<String> accepted = strings(call.input(), "acceptedMediaTypes");
+        JsonArrayBuilder found = Json.createArrayBuilder();
+        JsonArrayBuilder failures = Json.createArrayBuilder();
+        for (ImageId id : imageIds(call.input())) {
+            try {
+                ImageDetails image = images.find(repository, id.digest(), id.tag());
+                if (accepted != null && !accepted.contains(image.mediaType())) {
+                    failures.add(failure(id, "UnsupportedImageType", "The image's media type "
+                            + image.mediaType() + " is not one of the accepted media types"));
+                    continue;
+                }
+                Names.Qualified name = Names.split(repository);
+                found.add(Json.createObjectBuilder()
+                        .add("registryId", name.accountId())
+                        .add("repositoryName", name.name())
+                        .add("imageId", new ImageId(image.digest(), id.tag()).json())
+                        .add("imageManifest", new String(image.manifest(), StandardCharsets.UTF_8))
+                        .add("imageManifestMediaType", image.mediaType()));
+            } catch (RegistryException e) {
+                failures.add(failure(id, e));
+            }
+        }
+        return Json.createObjectBuilder().add("images", found).add("failures", failures);
+    }
+
+    JsonObjectBuilder batchDeleteImage(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:BatchDeleteImage", repository, call.sourceIp());
+        JsonArrayBuilder deleted = Json.createArrayBuilder();
+        JsonArrayBuilder failures = Json.createArrayBuilder();
+        String actor = call.caller().getName();
+        for (ImageId id : imageIds(call.input())) {
+            try {
+                ImageDetails image = images.find(repository, id.digest(), id.tag());
+                if (id.tag() != null) {
+                    manifests.delete(repository, id.tag(), actor);
+                }
+                // As in ECR: deleting by digest removes the image; removing its last tag removes it too.
+                if (id.tag() == null || image.tags().size() == 1) {
+                    manifests.delete(repository, image.digest(), actor);
+                }
+                deleted.add(new ImageId(image.digest(), id.tag()).json());
+            } catch (RegistryException e) {
+                if (e.problem() == Problem.NAME_UNKNOWN) {
+                    throw e;
+                }
+                failures.add(failure(id, e));
+            }
+        }
+        return Json.createObjectBuilder().add("imageIds", deleted).add("failures", failures);
+    }
+
+    JsonObjectBuilder putImage(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:PutImage", repository, call.sourceIp());
+        repositories.require(repository);
+        String manifest = call.required("imageManifest");
+        String tag = call.string("imageTag");
+        String digest = call.string("imageDigest");
+        String mediaType = call.string("imageManifestMediaType");
+        if (mediaType == null) {
+            mediaType = declaredMediaType(manifest);
+        }
+        byte[] content = manifest.getBytes(StandardCharsets.UTF_8);
+        String contentDigest = io.berth.storage.Digest.sha256(content).toString();
+        if (digest != null && !digest.equals(contentDigest)) {
+            throw RepositoryInput.invalid("imageDigest", "the digest does not match the manifest");
+        }
+        try {
+            ImageDetails existing = images.find(repository, contentDigest, null);
+            if (tag == null || existing.tags().contains(tag)) {
+                throw new EcrException("ImageAlreadyExistsException", "Image with digest '" + contentDigest
+                        + "'" + (tag == null ? "" : " and tag '" + tag + "'") + " already exists in the repository"
+                        + " with name '" + Names.split(repository).name() + "'");
+            }
+        } catch (RegistryException notThereYet) {
+            // a new image: stored below
+        }
+        try {
+            manifests.put(repository, tag != null ? tag : contentDigest, mediaType, content, call.caller().getName());
+        } catch (RegistryException e) {
+            throw switch (e.problem()) {
+                case TAG_IMMUTABLE -> new EcrException("ImageTagAlreadyExistsException", e.getMessage());
+                case MANIFEST_BLOB_UNKNOWN -> new EcrException("LayersNotFoundException",
+                        "The image references layers or manifests that are not in the repository: " + e.detail());
+                case NAME_UNKNOWN -> e;
+                default -> RepositoryInput.invalid("imageManifest", e.getMessage());
+            };
+        }
+        Names.Qualified name = Names.split(repository);
+        return Json.createObjectBuilder().add("image", Json.createObjectBuilder()
+                .add("registryId", name.accountId())
+                .add("repositoryName", name.name())
+                .add("imageId", new ImageId(contentDigest, tag).json())
+                .add("imageManifest", manifest)
+                .add("imageManifestMediaType", mediaType));
+    }
+
+    /** The mediaType a manifest declares, for PutImage calls that do not say it. */
+    private static String declaredMediaType(String manifest) {
+        try (JsonReader reader = Json.createReader(new StringReader(manifest))) {
+            JsonValue type = reader.readObject().get("mediaType");
+            if (type instanceof JsonString text) {
+                return text.getString();
+            }
+        } catch (RuntimeException notJson) {
+            throw RepositoryInput.invalid("imageManifest", "the manifest is not a JSON object");
+        }
+        throw RepositoryInput.invalid("imageManifestMediaType", "required when the manifest has no mediaType");
+    }
+
+    private static List<ImageId> imageIds(JsonObject input) {
+        JsonValue value = input.get("imageIds");
+        if (!(value instanceof JsonArray list) || list.isEmpty() || list.size() > 100) {
+            throw RepositoryInput.invalid("imageIds", "Member must have length between 1 and 100");
+        }
+        List<ImageId> ids = new ArrayList<>();
+        for (JsonValue entry : list) {
+            if (!(entry instanceof JsonObject id)) {
+                throw RepositoryInput.invalid("imageIds", "Member must be a list of image ids");
+            }
+            ids.add(new ImageId(text(id, "imageDigest"), text(id, "imageTag")));
+        }
+        return ids;
+    }
+
+    private static String text(JsonObject object, String member) {
+        JsonValue value = object.get(member);
+        return value instanceof JsonString text ? text.getString() : null;
+    }
+
+    private static List<String> strings(JsonObject input, String member) {
+        JsonValue value = input.get(member);
+        if (value == null || value == JsonValue.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonArray list) || list.isEmpty() || list.size() > 100) {
+            throw RepositoryInput.invalid(member, "Member must have length between 1 and 100");
+        }
+        return list.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+    }
+
+    static ImageListing.TagStatus tagStatus(JsonObject input) {
+        JsonValue filter = input.get("filter");
+        if (filter instanceof JsonObject object && object.get("tagStatus") instanceof JsonString status) {
+            try {
+                return ImageListing.TagStatus.valueOf(status.getString());
+            } catch (IllegalArgumentException e) {
+                throw RepositoryInput.invalid("filter.tagStatus", "Member must satisfy enum value set: "
+                        + "[TAGGED, UNTAGGED, ANY]");
+            }
+        }
+        return ImageListing.TagStatus.ANY;
+    }
+
+    private static JsonObjectBuilder failure(ImageId id, RegistryException e) {
+        String code = switch (e.problem()) {
+            case DIGEST_INVALID -> "InvalidImageDigest";
+            case TAG_INVALID -> "InvalidImageTag";
+            case TAG_DIGEST_MISMATCH -> "ImageTagDoesNotMatchDigest";
+            default -> id.digest() == null && id.tag() == null ? "MissingDigestAndTag" : "ImageNotFound";
+        };
+        return failure(id, code, code.equals("ImageNotFound") ? "Requested image not found" : e.getMessage());
+    }
+
+    private static JsonObjectBuilder failure(ImageId id, String code, String reason) {
+        return Json.createObjectBuilder().add("imageId", id.json()).add("failureCode", code)
+                .add("failureReason", reason);
+    }
+}
