@@ -179,11 +179,14 @@ public class ImageOperations {
         String tag = call.string("imageTag");
         String digest = call.string("imageDigest");
         String mediaType = call.string("imageManifestMediaType");
+        byte[] content = manifest.getBytes(StandardCharsets.UTF_8);
+        String contentDigest = io.berth.storage.Digest.sha256(content).toString();
+        if (mediaType == null) {
+            mediaType = storedMediaType(repository, contentDigest);
+        }
         if (mediaType == null) {
             mediaType = declaredMediaType(manifest);
         }
-        byte[] content = manifest.getBytes(StandardCharsets.UTF_8);
-        String contentDigest = io.berth.storage.Digest.sha256(content).toString();
         if (digest != null && !digest.equals(contentDigest)) {
             throw RepositoryInput.invalid("imageDigest", "the digest does not match the manifest");
         }
@@ -217,17 +220,36 @@ public class ImageOperations {
                 .add("imageManifestMediaType", mediaType));
     }
 
-    /** The mediaType a manifest declares, for PutImage calls that do not say it. */
+    /** The media type of the image with this digest, when the repository has it (a retag). */
+    private String storedMediaType(String repository, String digest) {
+        try {
+            return images.find(repository, digest, null).mediaType();
+        } catch (RegistryException notStored) {
+            return null;
+        }
+    }
+
+    /**
+     * The media type a manifest declares, or for an OCI manifest or index without the optional {@code mediaType}
+     * member (podman pushes those), the one its shape says.
+     */
     private static String declaredMediaType(String manifest) {
+        JsonObject object;
         try (JsonReader reader = Json.createReader(new StringReader(manifest))) {
-            JsonValue type = reader.readObject().get("mediaType");
-            if (type instanceof JsonString text) {
-                return text.getString();
-            }
+            object = reader.readObject();
         } catch (RuntimeException notJson) {
             throw RepositoryInput.invalid("imageManifest", "the manifest is not a JSON object");
         }
-        throw RepositoryInput.invalid("imageManifestMediaType", "required when the manifest has no mediaType");
+        if (object.get("mediaType") instanceof JsonString text) {
+            return text.getString();
+        }
+        if (object.containsKey("manifests")) {
+            return "application/vnd.oci.image.index.v1+json";
+        }
+        if (object.containsKey("config")) {
+            return "application/vnd.oci.image.manifest.v1+json";
+        }
+        throw RepositoryInput.invalid("imageManifestMediaType", "required: the manifest does not say its type");
     }
 
     private static List<ImageId> imageIds(JsonObject input) {

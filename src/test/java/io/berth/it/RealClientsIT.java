@@ -5,6 +5,7 @@ import static io.berth.it.RegistryHttp.json;
 import static io.berth.it.RegistryHttp.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonArray;
@@ -178,6 +179,101 @@ class RealClientsIT {
         assertEquals(1, referrers.size());
         assertEquals(OciLayout.digestOf(signature), referrers.getJsonObject(0).getString("digest"));
         assertEquals("application/vnd.example.signature.v1", referrers.getJsonObject(0).getString("artifactType"));
+    }
+
+    /**
+     * The ECR workflow with Debian's AWS CLI: create a repository, log podman in with a login token, push two images,
+     * describe, retag with batch-get-image + put-image, find the untagged image, delete it, delete the repository.
+     */
+    @Test
+    void theAwsCliScenarioRunsAgainstBerth() throws IOException {
+        Command.require("podman");
+        Path aws = Path.of("/usr/bin/aws");
+        assertTrue(Files.isExecutable(aws), "Debian's awscli is needed: .ci/run installs it");
+        String user = "scenario";
+        String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ecr:*\","
+                + "\"Resource\":\"arn:aws:ecr:*:000000000000:repository/scenario/*\"},{\"Effect\":\"Allow\","
+                + "\"Action\":\"ecr:GetAuthorizationToken\",\"Resource\":\"*\"}]}";
+        for (String[] call : List.of(new String[] {"Action", "CreateUser", "UserName", user},
+                new String[] {"Action", "PutUserPolicy", "UserName", user, "PolicyName", "ecr", "PolicyDocument",
+                        policy})) {
+            assertEquals(200, AwsApis.iamWithPassword(REGISTRY.base, "admin", RegistryHttp.ADMIN_PASSWORD, call)
+                    .statusCode());
+        }
+        String created = AwsApis.iamWithPassword(REGISTRY.base, "admin", RegistryHttp.ADMIN_PASSWORD,
+                "Action", "CreateAccessKey", "UserName", user).body();
+        Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", AwsApis.element(created, "AccessKeyId"),
+                "AWS_SECRET_ACCESS_KEY", AwsApis.element(created, "SecretAccessKey"),
+                "AWS_DEFAULT_REGION", "us-east-1", "AWS_EC2_METADATA_DISABLED", "true", "AWS_PAGER", "",
+                "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+        Command.ENVIRONMENT.putAll(env);
+        try {
+            Path ctx = Files.createDirectories(work.resolve("scenario"));
+            String repositoryUri = json(ecrCli(ctx, "create-repository", "--repository-name", "scenario/app"))
+                    .getJsonObject("repository").getString("repositoryUri");
+            assertEquals(HOST + "/000000000000/scenario/app", repositoryUri);
+            String password = ecrCli(ctx, "get-login-password").trim();
+            String authFile = ctx.resolve("auth.json").toString();
+            run(ctx, podman("login", "--authfile", authFile, "--tls-verify=false", "-u", "AWS", "-p", password,
+                    HOST));
+
+            String first = pushImage(ctx, authFile, repositoryUri + ":v1", "first");
+            JsonObject described = json(ecrCli(ctx, "describe-images", "--repository-name", "scenario/app"))
+                    .getJsonArray("imageDetails").getJsonObject(0);
+            assertEquals(first, described.getString("imageDigest"));
+            assertEquals("[\"v1\"]", described.getJsonArray("imageTags").toString());
+            assertTrue(described.getJsonNumber("imageSizeInBytes").longValue() > 0);
+
+            String manifest = ecrCli(ctx, "batch-get-image", "--repository-name", "scenario/app", "--image-ids",
+                    "imageTag=v1", "--query", "images[].imageManifest", "--output", "text").trim();
+            ecrCli(ctx, "put-image", "--repository-name", "scenario/app", "--image-tag", "v2", "--image-manifest",
+                    manifest);
+            assertEquals(first, json(ecrCli(ctx, "describe-images", "--repository-name", "scenario/app",
+                    "--image-ids", "imageTag=v2")).getJsonArray("imageDetails").getJsonObject(0)
+                    .getString("imageDigest"));
+
+            // A second image takes both tags: the first is left untagged.
+            String second = pushImage(ctx, authFile, repositoryUri + ":v1", "second");
+            ecrCli(ctx, "put-image", "--repository-name", "scenario/app", "--image-tag", "v2", "--image-manifest",
+                    ecrCli(ctx, "batch-get-image", "--repository-name", "scenario/app", "--image-ids",
+                            "imageTag=v1", "--query", "images[].imageManifest", "--output", "text").trim());
+            JsonArray untagged = json(ecrCli(ctx, "list-images", "--repository-name", "scenario/app",
+                    "--filter", "tagStatus=UNTAGGED")).getJsonArray("imageIds");
+            assertEquals(1, untagged.size());
+            assertEquals(first, untagged.getJsonObject(0).getString("imageDigest"));
+            JsonObject deleted = json(ecrCli(ctx, "batch-delete-image", "--repository-name", "scenario/app",
+                    "--image-ids", "imageDigest=" + first));
+            assertEquals(first, deleted.getJsonArray("imageIds").getJsonObject(0).getString("imageDigest"));
+            assertEquals(0, deleted.getJsonArray("failures").size());
+            assertNotEquals(first, second);
+
+            Command.Result notEmpty = Command.tryRun(ctx, "/usr/bin/aws", "--endpoint-url", REGISTRY.base, "ecr",
+                    "delete-repository", "--repository-name", "scenario/app");
+            assertNotEquals(0, notEmpty.exitCode());
+            assertTrue(notEmpty.output().contains("RepositoryNotEmptyException"), notEmpty.output());
+            ecrCli(ctx, "delete-repository", "--repository-name", "scenario/app", "--force");
+            assertEquals(404, REGISTRY.get("/v2/scenario/app/tags/list").statusCode());
+        } finally {
+            env.keySet().forEach(Command.ENVIRONMENT::remove);
+        }
+    }
+
+    /** Imports a one-file image into podman and pushes it; returns the pushed manifest's digest. */
+    private static String pushImage(Path ctx, String authFile, String target, String content) throws IOException {
+        Files.writeString(ctx.resolve("file"), content + " " + UUID.randomUUID());
+        run(ctx, "tar", "-cf", "rootfs.tar", "file");
+        run(ctx, podman("import", "rootfs.tar", "localhost/scenario:" + content));
+        Path digestFile = ctx.resolve(content + ".digest");
+        run(ctx, podman("push", "--authfile", authFile, "--tls-verify=false", "--digestfile", digestFile.toString(),
+                "localhost/scenario:" + content, "docker://" + target));
+        return Files.readString(digestFile).trim();
+    }
+
+    private static String ecrCli(Path ctx, String... args) {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/aws", "--endpoint-url", REGISTRY.base, "--output",
+                "json", "ecr"));
+        command.addAll(List.of(args));
+        return run(ctx, command.toArray(String[]::new));
     }
 
     @Test
