@@ -67,6 +67,9 @@ public class EcrApi {
     ImageOperations imageOperations;
 
     @Inject
+    RepositoryAdministration administration;
+
+    @Inject
     SecuritySettings securitySettings;
 
     @Inject
@@ -130,6 +133,15 @@ public class EcrApi {
             Map.entry("BatchGetImage", c -> imageOperations.batchGetImage(c)),
             Map.entry("BatchDeleteImage", c -> imageOperations.batchDeleteImage(c)),
             Map.entry("PutImage", c -> imageOperations.putImage(c)),
+            Map.entry("PutImageTagMutability", c -> administration.putImageTagMutability(c)),
+            Map.entry("PutImageScanningConfiguration", c -> administration.putImageScanningConfiguration(c)),
+            Map.entry("TagResource", c -> administration.tagResource(c)),
+            Map.entry("UntagResource", c -> administration.untagResource(c)),
+            Map.entry("ListTagsForResource", c -> administration.listTagsForResource(c)),
+            Map.entry("DescribeRegistry", c -> administration.describeRegistry(c)),
+            Map.entry("PutRegistryPolicy", c -> administration.putRegistryPolicy(c)),
+            Map.entry("GetRegistryPolicy", c -> administration.getRegistryPolicy(c)),
+            Map.entry("DeleteRegistryPolicy", c -> administration.deleteRegistryPolicy(c)),
             Map.entry("GetAuthorizationToken", this::getAuthorizationToken),
             Map.entry("SetRepositoryPolicy", this::setRepositoryPolicy),
             Map.entry("GetRepositoryPolicy", this::getRepositoryPolicy),
@@ -161,6 +173,7 @@ public class EcrApi {
                         + Names.split(String.valueOf(e.detail())).accountId() + "'");
                 case REPOSITORY_EXISTS -> error(400, "RepositoryAlreadyExistsException", e.getMessage());
                 case REPOSITORY_NOT_EMPTY -> error(400, "RepositoryNotEmptyException", e.getMessage());
+                case TOO_MANY_TAGS -> error(400, "TooManyTagsException", e.getMessage());
                 default -> error(400, "InvalidParameterException", e.getMessage());
             };
         } catch (RuntimeException e) {

@@ -25,6 +25,8 @@ public enum Problem {
     TAG_DIGEST_MISMATCH,
     /** Moving a tag that the repository's mutability setting makes immutable. */
     TAG_IMMUTABLE,
+    /** More resource tags than a repository may have. */
+    TOO_MANY_TAGS,
     /** Deleting a repository that still holds images, without force. */
     REPOSITORY_NOT_EMPTY
 }

@@ -116,6 +116,58 @@ public class Repositories {
         return repository;
     }
 
+    /** Replaces a repository's settings (mutability, scanning, encryption). */
+    @Transactional
+    public Repository updateSettings(String qualifiedName, RepositorySettings settings) {
+        Repository repository = lock(require(qualifiedName));
+        repository.settings(settings);
+        return repository;
+    }
+
+    /** Adds or replaces resource tags; at most {@code max} in all, else TOO_MANY_TAGS and nothing changes. */
+    @Transactional
+    public void tag(String qualifiedName, Map<String, String> tags, int max) {
+        Repository repository = lock(require(qualifiedName));
+        Map<String, String> all = new TreeMap<>(resourceTags(repository));
+        all.putAll(tags);
+        if (all.size() > max) {
+            throw new RegistryException(Problem.TOO_MANY_TAGS, "A repository can have at most " + max + " tags");
+        }
+        for (Map.Entry<String, String> tag : tags.entrySet()) {
+            em.createNativeQuery("DELETE FROM repository_tag WHERE repository_id = ? AND tag_key = ?")
+                    .setParameter(1, repository.id()).setParameter(2, tag.getKey()).executeUpdate();
+            em.createNativeQuery("INSERT INTO repository_tag (repository_id, tag_key, tag_value) VALUES (?, ?, ?)")
+                    .setParameter(1, repository.id()).setParameter(2, tag.getKey()).setParameter(3, tag.getValue())
+                    .executeUpdate();
+        }
+    }
+
+    @Transactional
+    public void untag(String qualifiedName, List<String> keys) {
+        Repository repository = lock(require(qualifiedName));
+        for (String key : keys) {
+            em.createNativeQuery("DELETE FROM repository_tag WHERE repository_id = ? AND tag_key = ?")
+                    .setParameter(1, repository.id()).setParameter(2, key).executeUpdate();
+        }
+    }
+
+    /** An account's registry policy, if it has one. */
+    public Optional<String> registryPolicy(String accountId) {
+        return em.createNativeQuery("SELECT policy FROM registry_policy WHERE account_id = ?")
+                .setParameter(1, accountId).getResultStream().findFirst().map(String.class::cast);
+    }
+
+    /** Replaces an account's registry policy (validated by the caller), or removes it with null. */
+    @Transactional
+    public void setRegistryPolicy(String accountId, String policy) {
+        em.createNativeQuery("DELETE FROM registry_policy WHERE account_id = ?").setParameter(1, accountId)
+                .executeUpdate();
+        if (policy != null) {
+            em.createNativeQuery("INSERT INTO registry_policy (account_id, policy) VALUES (?, ?)")
+                    .setParameter(1, accountId).setParameter(2, policy).executeUpdate();
+        }
+    }
+
     /** Replaces the repository policy (already validated by the caller), or removes it with null. */
     @Transactional
     public void setPolicy(String qualifiedName, String policy) {

@@ -225,6 +225,47 @@ class EcrApiIT {
     }
 
     @Test
+    void settingsTagsAndTheRegistryPolicyChange() {
+        String arn = ecr.createRepository(r -> r.repositoryName("ecr/admin")).repository().repositoryArn();
+        var mutability = ecr.putImageTagMutability(r -> r.repositoryName("ecr/admin")
+                .imageTagMutability(ImageTagMutability.MUTABLE_WITH_EXCLUSION)
+                .imageTagMutabilityExclusionFilters(f -> f.filterType("WILDCARD").filter("release-*")));
+        assertEquals(ImageTagMutability.MUTABLE_WITH_EXCLUSION, mutability.imageTagMutability());
+        assertTrue(ecr.putImageScanningConfiguration(r -> r.repositoryName("ecr/admin")
+                .imageScanningConfiguration(c -> c.scanOnPush(true))).imageScanningConfiguration().scanOnPush());
+        Repository described = ecr.describeRepositories(r -> r.repositoryNames("ecr/admin")).repositories().get(0);
+        assertEquals("release-*", described.imageTagMutabilityExclusionFilters().get(0).filter());
+        assertTrue(described.imageScanningConfiguration().scanOnPush());
+
+        ecr.tagResource(r -> r.resourceArn(arn).tags(Tag.builder().key("team").value("red").build(),
+                Tag.builder().key("cost").value("42").build()));
+        ecr.untagResource(r -> r.resourceArn(arn).tagKeys("cost"));
+        assertEquals(List.of(Tag.builder().key("team").value("red").build()),
+                ecr.listTagsForResource(r -> r.resourceArn(arn)).tags());
+        assertThrows(InvalidParameterException.class,
+                () -> ecr.listTagsForResource(r -> r.resourceArn("arn:aws:s3:::bucket")));
+        List<Tag> tooMany = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            tooMany.add(Tag.builder().key("k" + i).value("v").build());
+        }
+        assertThrows(software.amazon.awssdk.services.ecr.model.TooManyTagsException.class,
+                () -> ecr.tagResource(r -> r.resourceArn(arn).tags(tooMany)));
+        assertEquals(1, ecr.listTagsForResource(r -> r.resourceArn(arn)).tags().size(), "nothing was added");
+
+        assertEquals("000000000000", ecr.describeRegistry(r -> { }).registryId());
+        assertThrows(software.amazon.awssdk.services.ecr.model.RegistryPolicyNotFoundException.class,
+                () -> ecr.getRegistryPolicy(r -> { }));
+        String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Principal\":{\"AWS\":\"arn:aws:iam::222222222222:root\"},\"Action\":\"ecr:ReplicateImage\"}]}";
+        assertThrows(InvalidParameterException.class, () -> ecr.putRegistryPolicy(r -> r.policyText(policy)),
+                "ecr:ReplicateImage is not an operation Berth knows");
+        String valid = policy.replace("ecr:ReplicateImage", "ecr:BatchGetImage");
+        ecr.putRegistryPolicy(r -> r.policyText(valid));
+        assertEquals(valid, ecr.getRegistryPolicy(r -> { }).policyText());
+        assertEquals(valid, ecr.deleteRegistryPolicy(r -> { }).policyText());
+    }
+
+    @Test
     void badInputIsRefusedNamingTheMemberAndNothingIsCreated() {
         InvalidParameterException badName = assertThrows(InvalidParameterException.class,
                 () -> ecr.createRepository(r -> r.repositoryName("Bad_Name")));

@@ -1,0 +1,168 @@
+package io.berth.ecr;
+
+import io.berth.ecr.EcrApi.Call;
+import io.berth.registry.Names;
+import io.berth.registry.Repositories;
+import io.berth.registry.Repository;
+import io.berth.registry.RepositorySettings;
+import io.berth.security.AccessControl;
+import io.berth.security.SecuritySettings;
+import io.berth.security.policy.Policy;
+import io.berth.security.policy.PolicyException;
+import io.berth.security.policy.PolicyKind;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * ECR operations on a repository's settings and resource tags, and on the registry (an account) itself:
+ * PutImageTagMutability, PutImageScanningConfiguration, TagResource, UntagResource, ListTagsForResource,
+ * DescribeRegistry and the registry policy.
+ */
+@ApplicationScoped
+public class RepositoryAdministration {
+
+    private static final Pattern REPOSITORY_ARN =
+            Pattern.compile("arn:aws:ecr:([a-z0-9-]+):([0-9]{12}):repository/(.+)");
+
+    @Inject
+    Repositories repositories;
+
+    @Inject
+    AccessControl accessControl;
+
+    @Inject
+    SecuritySettings settings;
+
+    JsonObjectBuilder putImageTagMutability(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:PutImageTagMutability", repository, call.sourceIp());
+        if (call.string("imageTagMutability") == null) {
+            throw RepositoryInput.invalid("imageTagMutability", "Member must not be null");
+        }
+        RepositorySettings asked = RepositoryInput.settings(call.input());
+        RepositorySettings current = repositories.require(repository).settings();
+        RepositorySettings updated = repositories.updateSettings(repository, new RepositorySettings(
+                asked.tagMutability(), asked.mutabilityExclusions(), current.scanOnPush(), current.encryptionType(),
+                current.kmsKey())).settings();
+        JsonObjectBuilder out = identity(repository).add("imageTagMutability", updated.tagMutability());
+        if (!updated.mutabilityExclusions().isEmpty()) {
+            JsonArrayBuilder filters = Json.createArrayBuilder();
+            updated.mutabilityExclusions().forEach(f -> filters.add(Json.createObjectBuilder()
+                    .add("filterType", "WILDCARD").add("filter", f)));
+            out.add("imageTagMutabilityExclusionFilters", filters);
+        }
+        return out;
+    }
+
+    JsonObjectBuilder putImageScanningConfiguration(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:PutImageScanningConfiguration", repository, call.sourceIp());
+        if (!call.input().containsKey("imageScanningConfiguration")) {
+            throw RepositoryInput.invalid("imageScanningConfiguration", "Member must not be null");
+        }
+        boolean scanOnPush = RepositoryInput.settings(call.input()).scanOnPush();
+        RepositorySettings current = repositories.require(repository).settings();
+        repositories.updateSettings(repository, new RepositorySettings(current.tagMutability(),
+                current.mutabilityExclusions(), scanOnPush, current.encryptionType(), current.kmsKey()));
+        return identity(repository).add("imageScanningConfiguration",
+                Json.createObjectBuilder().add("scanOnPush", scanOnPush));
+    }
+
+    JsonObjectBuilder tagResource(Call call) {
+        String repository = repositoryOf(call.required("resourceArn"));
+        accessControl.require(call.caller(), "ecr:TagResource", repository, call.sourceIp());
+        if (!call.input().containsKey("tags")) {
+            throw RepositoryInput.invalid("tags", "Member must not be null");
+        }
+        repositories.tag(repository, RepositoryInput.tags(call.input()), RepositoryInput.MAX_TAGS);
+        accessControl.forget(repository);
+        return Json.createObjectBuilder();
+    }
+
+    JsonObjectBuilder untagResource(Call call) {
+        String repository = repositoryOf(call.required("resourceArn"));
+        accessControl.require(call.caller(), "ecr:UntagResource", repository, call.sourceIp());
+        JsonValue keys = call.input().get("tagKeys");
+        if (!(keys instanceof JsonArray list) || list.size() > 50) {
+            throw RepositoryInput.invalid("tagKeys", "Member must be a list of at most 50 keys");
+        }
+        List<String> names = list.stream().map(v -> v instanceof JsonString s ? s.getString() : null).toList();
+        if (names.contains(null)) {
+            throw new EcrException("InvalidTagParameterException", "Tag keys must be strings");
+        }
+        repositories.untag(repository, names);
+        accessControl.forget(repository);
+        return Json.createObjectBuilder();
+    }
+
+    JsonObjectBuilder listTagsForResource(Call call) {
+        String repository = repositoryOf(call.required("resourceArn"));
+        accessControl.require(call.caller(), "ecr:ListTagsForResource", repository, call.sourceIp());
+        JsonArrayBuilder tags = Json.createArrayBuilder();
+        Repository found = repositories.require(repository);
+        repositories.resourceTags(found).forEach((key, value) -> tags.add(Json.createObjectBuilder()
+                .add("Key", key).add("Value", value)));
+        return Json.createObjectBuilder().add("tags", tags);
+    }
+
+    JsonObjectBuilder describeRegistry(Call call) {
+        accessControl.requireAccountAction(call.caller(), "ecr:DescribeRegistry", call.sourceIp());
+        return Json.createObjectBuilder().add("registryId", call.caller().accountId())
+                .add("replicationConfiguration", Json.createObjectBuilder().add("rules", Json.createArrayBuilder()));
+    }
+
+    JsonObjectBuilder putRegistryPolicy(Call call) {
+        accessControl.requireAccountAction(call.caller(), "ecr:PutRegistryPolicy", call.sourceIp());
+        String policy = call.required("policyText");
+        try {
+            Policy.parse(policy, PolicyKind.RESOURCE);
+        } catch (PolicyException e) {
+            throw RepositoryInput.invalid("policyText", "Invalid registry policy provided: " + e.getMessage());
+        }
+        repositories.setRegistryPolicy(call.caller().accountId(), policy);
+        return Json.createObjectBuilder().add("registryId", call.caller().accountId()).add("policyText", policy);
+    }
+
+    JsonObjectBuilder getRegistryPolicy(Call call) {
+        accessControl.requireAccountAction(call.caller(), "ecr:GetRegistryPolicy", call.sourceIp());
+        return Json.createObjectBuilder().add("registryId", call.caller().accountId())
+                .add("policyText", requireRegistryPolicy(call));
+    }
+
+    JsonObjectBuilder deleteRegistryPolicy(Call call) {
+        accessControl.requireAccountAction(call.caller(), "ecr:DeleteRegistryPolicy", call.sourceIp());
+        String policy = requireRegistryPolicy(call);
+        repositories.setRegistryPolicy(call.caller().accountId(), null);
+        return Json.createObjectBuilder().add("registryId", call.caller().accountId()).add("policyText", policy);
+    }
+
+    private String requireRegistryPolicy(Call call) {
+        return repositories.registryPolicy(call.caller().accountId()).orElseThrow(() -> new EcrException(
+                "RegistryPolicyNotFoundException", "Registry policy does not exist in the registry with id '"
+                + call.caller().accountId() + "'"));
+    }
+
+    /** The qualified repository an ARN of this registry names; InvalidParameterException otherwise. */
+    private String repositoryOf(String arn) {
+        Matcher m = REPOSITORY_ARN.matcher(arn);
+        if (!m.matches() || !m.group(1).equals(settings.region()) || !Names.isRepositoryName(m.group(3))) {
+            throw RepositoryInput.invalid("resourceArn", "Invalid ARN: expected arn:aws:ecr:" + settings.region()
+                    + ":<account>:repository/<name>");
+        }
+        return Names.qualify(m.group(2), m.group(3));
+    }
+
+    private static JsonObjectBuilder identity(String repository) {
+        Names.Qualified name = Names.split(repository);
+        return Json.createObjectBuilder().add("registryId", name.accountId()).add("repositoryName", name.name());
+    }
+}
