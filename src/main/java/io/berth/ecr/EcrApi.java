@@ -70,6 +70,9 @@ public class EcrApi {
     RepositoryAdministration administration;
 
     @Inject
+    LayerOperations layers;
+
+    @Inject
     SecuritySettings securitySettings;
 
     @Inject
@@ -142,6 +145,12 @@ public class EcrApi {
             Map.entry("PutRegistryPolicy", c -> administration.putRegistryPolicy(c)),
             Map.entry("GetRegistryPolicy", c -> administration.getRegistryPolicy(c)),
             Map.entry("DeleteRegistryPolicy", c -> administration.deleteRegistryPolicy(c)),
+            Map.entry("BatchCheckLayerAvailability", c -> layers.batchCheckLayerAvailability(c)),
+            Map.entry("InitiateLayerUpload", c -> layers.initiateLayerUpload(c)),
+            Map.entry("UploadLayerPart", c -> layers.uploadLayerPart(c)),
+            Map.entry("CompleteLayerUpload", c -> layers.completeLayerUpload(c)),
+            Map.entry("GetDownloadUrlForLayer", c -> layers.getDownloadUrlForLayer(c)),
+            Map.entry("ListImageReferrers", c -> layers.listImageReferrers(c)),
             Map.entry("GetAuthorizationToken", this::getAuthorizationToken),
             Map.entry("SetRepositoryPolicy", this::setRepositoryPolicy),
             Map.entry("GetRepositoryPolicy", this::getRepositoryPolicy),

@@ -153,7 +153,7 @@ public class Authenticator {
         return identities.findUser(principal.substring(0, slash), principal.substring(slash + 1));
     }
 
-    private Caller callerOf(User user, String accessKeyId) {
+    Caller callerOf(User user, String accessKeyId) {
         return new Caller(user.accountId(), user.id(), user.name(), user.administrator(),
                 identities.effectivePolicies(user), accessKeyId);
     }

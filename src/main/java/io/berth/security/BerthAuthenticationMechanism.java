@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -43,6 +44,9 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
 
     @Inject
     SecuritySettings settings;
+
+    @Inject
+    DownloadUrls downloadUrls;
 
     private Caller anonymous;
 
@@ -86,6 +90,14 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
     private AuthenticationStatus registry(HttpServletRequest request, HttpServletResponse response,
                                           HttpMessageContext context) throws IOException {
         String authorization = request.getHeader("Authorization");
+        if (authorization == null && "GET".equals(request.getMethod())
+                && DownloadUrls.isSigned(request.getQueryString())) {
+            Optional<User> user = downloadUrls.verify(request.getRequestURI(), request.getQueryString());
+            if (user.isEmpty()) {
+                return ApiProtocol.registryChallenge(response, "the download URL is invalid or has expired");
+            }
+            return login(authenticator.callerOf(user.get(), null), request, context);
+        }
         if (authorization == null) {
             if (settings.anonymousPull() && isPull(request)) {
                 return login(anonymous, request, context);

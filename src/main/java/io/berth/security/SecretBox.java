@@ -57,6 +57,17 @@ public class SecretBox {
         }
     }
 
+    /** A key for another purpose, derived from the server key (HMAC-SHA256 of the purpose's name). */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+            hmac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return hmac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        }
+    }
+
     public String encrypt(String secret) {
         try {
             byte[] nonce = new byte[NONCE_BYTES];

@@ -266,6 +266,58 @@ class EcrApiIT {
     }
 
     @Test
+    void layersUploadInPartsAndDownloadFromASignedUrl() {
+        ecr.createRepository(r -> r.repositoryName("ecr/layers"));
+        byte[] layer = RegistryHttp.random(3 * 1024 * 1024 + 17, 9);
+        String digest = RegistryHttp.sha256(layer);
+        var initiated = ecr.initiateLayerUpload(r -> r.repositoryName("ecr/layers"));
+        String id = initiated.uploadId();
+        int half = layer.length / 2;
+        var firstPart = ecr.uploadLayerPart(r -> r.repositoryName("ecr/layers").uploadId(id).partFirstByte(0L)
+                .partLastByte((long) half - 1).layerPartBlob(software.amazon.awssdk.core.SdkBytes.fromByteArray(
+                        java.util.Arrays.copyOfRange(layer, 0, half))));
+        assertEquals(half - 1, firstPart.lastByteReceived());
+        assertThrows(software.amazon.awssdk.services.ecr.model.InvalidLayerPartException.class,
+                () -> ecr.uploadLayerPart(r -> r.repositoryName("ecr/layers").uploadId(id).partFirstByte(7L)
+                        .partLastByte(8L).layerPartBlob(software.amazon.awssdk.core.SdkBytes.fromByteArray(
+                                new byte[2]))));
+        ecr.uploadLayerPart(r -> r.repositoryName("ecr/layers").uploadId(id).partFirstByte((long) half)
+                .partLastByte((long) layer.length - 1).layerPartBlob(software.amazon.awssdk.core.SdkBytes
+                        .fromByteArray(java.util.Arrays.copyOfRange(layer, half, layer.length))));
+        assertEquals(digest, ecr.completeLayerUpload(r -> r.repositoryName("ecr/layers").uploadId(id)
+                .layerDigests(digest)).layerDigest());
+        assertThrows(software.amazon.awssdk.services.ecr.model.UploadNotFoundException.class,
+                () -> ecr.completeLayerUpload(r -> r.repositoryName("ecr/layers").uploadId(id).layerDigests(digest)));
+
+        var availability = ecr.batchCheckLayerAvailability(r -> r.repositoryName("ecr/layers")
+                .layerDigests(digest, "sha256:" + "1".repeat(64), "not-a-digest"));
+        assertEquals("AVAILABLE", availability.layers().get(0).layerAvailabilityAsString());
+        assertEquals(layer.length, availability.layers().get(0).layerSize());
+        assertEquals("UNAVAILABLE", availability.layers().get(1).layerAvailabilityAsString());
+        assertEquals("InvalidLayerDigest", availability.failures().get(0).failureCodeAsString());
+
+        // The download URL works without credentials, for that blob only, and not once altered.
+        String url = ecr.getDownloadUrlForLayer(r -> r.repositoryName("ecr/layers").layerDigest(digest))
+                .downloadUrl();
+        RegistryHttp anonymous = ADMIN.as(null, null);
+        String path = url.substring(ADMIN.base.length());
+        var download = anonymous.getBytes(path);
+        assertEquals(200, download.statusCode());
+        assertEquals(digest, RegistryHttp.sha256(download.body()));
+        assertEquals(401, anonymous.getBytes(path.replace("X-Berth-Expires=", "X-Berth-Expires=9")).statusCode());
+        assertEquals(401, anonymous.getBytes(path.replace(digest, "sha256:" + "1".repeat(64))).statusCode());
+
+        // A wrong digest on completion stores nothing.
+        String other = ecr.initiateLayerUpload(r -> r.repositoryName("ecr/layers")).uploadId();
+        ecr.uploadLayerPart(r -> r.repositoryName("ecr/layers").uploadId(other).partFirstByte(0L).partLastByte(2L)
+                .layerPartBlob(software.amazon.awssdk.core.SdkBytes.fromByteArray(new byte[] {1, 2, 3})));
+        assertThrows(software.amazon.awssdk.services.ecr.model.InvalidLayerException.class,
+                () -> ecr.completeLayerUpload(r -> r.repositoryName("ecr/layers").uploadId(other)
+                        .layerDigests("sha256:" + "2".repeat(64))));
+        assertEquals(404, ADMIN.send("HEAD", "/v2/ecr/layers/blobs/sha256:" + "2".repeat(64), null).statusCode());
+    }
+
+    @Test
     void badInputIsRefusedNamingTheMemberAndNothingIsCreated() {
         InvalidParameterException badName = assertThrows(InvalidParameterException.class,
                 () -> ecr.createRepository(r -> r.repositoryName("Bad_Name")));

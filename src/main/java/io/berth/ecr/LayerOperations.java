@@ -1,0 +1,254 @@
+package io.berth.ecr;
+
+import io.berth.ecr.EcrApi.Call;
+import io.berth.registry.BlobInfo;
+import io.berth.registry.Blobs;
+import io.berth.registry.Manifests;
+import io.berth.registry.Names;
+import io.berth.registry.Problem;
+import io.berth.registry.Reference;
+import io.berth.registry.Referrer;
+import io.berth.registry.RegistryException;
+import io.berth.registry.UploadState;
+import io.berth.registry.Uploads;
+import io.berth.security.AccessControl;
+import io.berth.security.DownloadUrls;
+import io.berth.storage.Digest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * ECR's layer data plane on the same upload and blob services as {@code /v2}: BatchCheckLayerAvailability,
+ * InitiateLayerUpload, UploadLayerPart, CompleteLayerUpload and GetDownloadUrlForLayer; and ListImageReferrers.
+ */
+@ApplicationScoped
+public class LayerOperations {
+
+    /** What InitiateLayerUpload suggests; parts may be up to the model's 20 MiB. */
+    static final long PART_SIZE = 10 * 1024 * 1024;
+
+    @Inject
+    Blobs blobs;
+
+    @Inject
+    Uploads uploads;
+
+    @Inject
+    Manifests manifests;
+
+    @Inject
+    AccessControl accessControl;
+
+    @Inject
+    DownloadUrls downloadUrls;
+
+    JsonObjectBuilder batchCheckLayerAvailability(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:BatchCheckLayerAvailability", repository, call.sourceIp());
+        JsonValue digests = call.input().get("layerDigests");
+        if (!(digests instanceof JsonArray list) || list.isEmpty() || list.size() > 100) {
+            throw RepositoryInput.invalid("layerDigests", "Member must have length between 1 and 100");
+        }
+        JsonArrayBuilder layers = Json.createArrayBuilder();
+        JsonArrayBuilder failures = Json.createArrayBuilder();
+        for (JsonValue value : list) {
+            String text = value instanceof JsonString s ? s.getString() : "";
+            if (text.isEmpty()) {
+                failures.add(layerFailure(text, "MissingLayerDigest", "The layer digest is missing"));
+                continue;
+            }
+            Digest digest;
+            try {
+                digest = Reference.parseDigest(text);
+            } catch (RegistryException e) {
+                failures.add(layerFailure(text, "InvalidLayerDigest", "The layer digest is not valid"));
+                continue;
+            }
+            JsonObjectBuilder layer = Json.createObjectBuilder().add("layerDigest", text);
+            try {
+                BlobInfo blob = blobs.stat(repository, digest);
+                layers.add(layer.add("layerAvailability", "AVAILABLE").add("layerSize", blob.size()));
+            } catch (RegistryException e) {
+                if (e.problem() == Problem.NAME_UNKNOWN) {
+                    throw e;
+                }
+                layers.add(layer.add("layerAvailability", "UNAVAILABLE"));
+            }
+        }
+        return Json.createObjectBuilder().add("layers", layers).add("failures", failures);
+    }
+
+    JsonObjectBuilder initiateLayerUpload(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:InitiateLayerUpload", repository, call.sourceIp());
+        UploadState upload = uploads.start(repository, call.caller().getName());
+        return Json.createObjectBuilder().add("uploadId", upload.id()).add("partSize", PART_SIZE);
+    }
+
+    JsonObjectBuilder uploadLayerPart(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:UploadLayerPart", repository, call.sourceIp());
+        String uploadId = call.required("uploadId");
+        long first = number(call.input(), "partFirstByte");
+        long last = number(call.input(), "partLastByte");
+        byte[] part;
+        try {
+            part = Base64.getDecoder().decode(call.required("layerPartBlob"));
+        } catch (IllegalArgumentException e) {
+            throw RepositoryInput.invalid("layerPartBlob", "Member must be base64");
+        }
+        if (last < first || last - first + 1 != part.length) {
+            throw new EcrException("InvalidLayerPartException", "The part's first and last byte (" + first + ", "
+                    + last + ") do not match its " + part.length + " bytes");
+        }
+        try {
+            UploadState upload = uploads.append(repository, uploadId, first, new ByteArrayInputStream(part));
+            return identity(repository).add("uploadId", uploadId).add("lastByteReceived", upload.size() - 1);
+        } catch (RegistryException e) {
+            throw switch (e.problem()) {
+                case BLOB_UPLOAD_UNKNOWN -> uploadNotFound(uploadId);
+                case UPLOAD_OUT_OF_ORDER, BLOB_UPLOAD_INVALID -> new EcrException("InvalidLayerPartException",
+                        "The part does not continue the upload where it ends: " + e.getMessage());
+                default -> e;
+            };
+        }
+    }
+
+    JsonObjectBuilder completeLayerUpload(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:CompleteLayerUpload", repository, call.sourceIp());
+        String uploadId = call.required("uploadId");
+        JsonValue digests = call.input().get("layerDigests");
+        if (!(digests instanceof JsonArray list) || list.size() != 1 || !(list.get(0) instanceof JsonString text)) {
+            throw RepositoryInput.invalid("layerDigests", "one layer digest per upload");
+        }
+        Digest digest;
+        try {
+            digest = Reference.parseDigest(text.getString());
+        } catch (RegistryException e) {
+            throw new EcrException("InvalidLayerException", "The layer digest is not valid: " + text.getString());
+        }
+        try {
+            UploadState state = uploads.status(repository, uploadId);
+            if (state.size() == 0) {
+                throw new EcrException("EmptyUploadException", "The upload " + uploadId + " has no layer parts");
+            }
+            blobs.stat(repository, digest);
+            uploads.cancel(repository, uploadId);
+            throw new EcrException("LayerAlreadyExistsException", "The layer " + digest
+                    + " already exists in the repository");
+        } catch (RegistryException notYetThere) {
+            if (notYetThere.problem() == Problem.BLOB_UPLOAD_UNKNOWN) {
+                throw uploadNotFound(uploadId);
+            }
+            if (notYetThere.problem() != Problem.BLOB_UNKNOWN) {
+                throw notYetThere;
+            }
+        }
+        try {
+            BlobInfo blob = uploads.complete(repository, uploadId, digest, null, InputStream.nullInputStream(),
+                    call.caller().getName());
+            return identity(repository).add("uploadId", uploadId).add("layerDigest", blob.digest().toString());
+        } catch (RegistryException e) {
+            throw switch (e.problem()) {
+                case DIGEST_INVALID -> new EcrException("InvalidLayerException",
+                        "The uploaded bytes do not have the digest " + digest);
+                case BLOB_UPLOAD_UNKNOWN -> uploadNotFound(uploadId);
+                default -> e;
+            };
+        }
+    }
+
+    JsonObjectBuilder getDownloadUrlForLayer(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:GetDownloadUrlForLayer", repository, call.sourceIp());
+        String text = call.required("layerDigest");
+        Digest digest;
+        try {
+            digest = Reference.parseDigest(text);
+        } catch (RegistryException e) {
+            throw RepositoryInput.invalid("layerDigest", "Member must be a digest");
+        }
+        try {
+            blobs.stat(repository, digest);
+        } catch (RegistryException e) {
+            if (e.problem() == Problem.NAME_UNKNOWN) {
+                throw e;
+            }
+            throw new EcrException("LayersNotFoundException", "The layer " + digest
+                    + " does not exist in the repository");
+        }
+        String path = "/v2/" + repository + "/blobs/" + digest;
+        return Json.createObjectBuilder()
+                .add("downloadUrl", call.proxyEndpoint() + path + "?" + downloadUrls.sign(call.caller(), path))
+                .add("layerDigest", digest.toString());
+    }
+
+    JsonObjectBuilder listImageReferrers(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:ListImageReferrers", repository, call.sourceIp());
+        JsonValue subject = call.input().get("subjectId");
+        if (!(subject instanceof JsonObject id) || !(id.get("imageDigest") instanceof JsonString digest)) {
+            throw RepositoryInput.invalid("subjectId.imageDigest", "Member must not be null");
+        }
+        List<String> types = null;
+        if (call.input().get("filter") instanceof JsonObject filter
+                && filter.get("artifactTypes") instanceof JsonArray list) {
+            types = list.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+        }
+        JsonArrayBuilder referrers = Json.createArrayBuilder();
+        for (Referrer referrer : manifests.referrers(repository, Reference.parseDigest(digest.getString()), null)) {
+            if (types != null && !types.contains(referrer.artifactType())) {
+                continue;
+            }
+            JsonObjectBuilder out = Json.createObjectBuilder().add("digest", referrer.digest())
+                    .add("mediaType", referrer.mediaType()).add("size", referrer.size())
+                    .add("artifactStatus", "ACTIVE");
+            if (referrer.artifactType() != null) {
+                out.add("artifactType", referrer.artifactType());
+            }
+            if (referrer.annotationsJson() != null) {
+                try (JsonReader reader = Json.createReader(new StringReader(referrer.annotationsJson()))) {
+                    out.add("annotations", reader.readObject());
+                }
+            }
+            referrers.add(out);
+        }
+        return Json.createObjectBuilder().add("referrers", referrers);
+    }
+
+    private static long number(JsonObject input, String member) {
+        if (!(input.get(member) instanceof JsonNumber number) || !number.isIntegral() || number.longValue() < 0) {
+            throw RepositoryInput.invalid(member, "Member must be a number of bytes, 0 or more");
+        }
+        return number.longValue();
+    }
+
+    private static EcrException uploadNotFound(String uploadId) {
+        return new EcrException("UploadNotFoundException", "The upload " + uploadId + " does not exist");
+    }
+
+    private static JsonObjectBuilder layerFailure(String digest, String code, String reason) {
+        return Json.createObjectBuilder().add("layerDigest", digest).add("failureCode", code)
+                .add("failureReason", reason);
+    }
+
+    private static JsonObjectBuilder identity(String repository) {
+        Names.Qualified name = Names.split(repository);
+        return Json.createObjectBuilder().add("registryId", name.accountId()).add("repositoryName", name.name());
+    }
+}
