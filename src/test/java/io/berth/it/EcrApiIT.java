@@ -145,6 +145,10 @@ class EcrApiIT {
         ecr.listImagesPaginator(r -> r.repositoryName("ecr/images").maxResults(2)).imageIds()
                 .forEach(i -> paged.add(i.imageDigest() + ":" + i.imageTag()));
         assertEquals(5, paged.size(), paged.toString());
+        var described = ecr.describeImagesPaginator(r -> r.repositoryName("ecr/images").maxResults(2)).imageDetails()
+                .stream().map(d -> d.imageDigest()).toList();
+        assertEquals(3, described.size(), "three images over two pages");
+        assertEquals(described.stream().sorted().toList(), described);
         assertEquals(paged.stream().distinct().count(), paged.size());
         assertThrows(RepositoryNotFoundException.class, () -> ecr.listImages(r -> r.repositoryName("ecr/none")));
         assertThrows(InvalidParameterException.class,
@@ -315,6 +319,34 @@ class EcrApiIT {
                 () -> ecr.completeLayerUpload(r -> r.repositoryName("ecr/layers").uploadId(other)
                         .layerDigests("sha256:" + "2".repeat(64))));
         assertEquals(404, ADMIN.send("HEAD", "/v2/ecr/layers/blobs/sha256:" + "2".repeat(64), null).statusCode());
+    }
+
+    @Test
+    void listImageReferrersFindsASignatureOfAnImage() {
+        ecr.createRepository(r -> r.repositoryName("ecr/signed"));
+        String image = ADMIN.imageManifest("ecr/signed", RegistryHttp.OCI_MANIFEST, "signed layer");
+        String imageDigest = RegistryHttp.sha256(RegistryHttp.bytes(image));
+        assertEquals(201, ADMIN.putManifest("ecr/signed", "v1", RegistryHttp.OCI_MANIFEST, image).statusCode());
+        String empty = ADMIN.pushBlob("ecr/signed", RegistryHttp.bytes("{}"));
+        String signature = ADMIN.pushBlob("ecr/signed", RegistryHttp.bytes("signature bytes"));
+        String artifact = "{\"schemaVersion\":2,\"mediaType\":\"" + RegistryHttp.OCI_MANIFEST + "\","
+                + "\"artifactType\":\"application/vnd.example.signature\",\"config\":{\"mediaType\":"
+                + "\"application/vnd.oci.empty.v1+json\",\"digest\":\"" + empty + "\",\"size\":2},\"layers\":[{"
+                + "\"mediaType\":\"application/vnd.example.sig\",\"digest\":\"" + signature + "\",\"size\":15}],"
+                + "\"subject\":{\"mediaType\":\"" + RegistryHttp.OCI_MANIFEST + "\",\"digest\":\"" + imageDigest
+                + "\",\"size\":" + RegistryHttp.bytes(image).length + "}}";
+        String artifactDigest = RegistryHttp.sha256(RegistryHttp.bytes(artifact));
+        assertEquals(201, ADMIN.putManifest("ecr/signed", artifactDigest, RegistryHttp.OCI_MANIFEST, artifact)
+                .statusCode());
+
+        var referrers = ecr.listImageReferrers(r -> r.repositoryName("ecr/signed")
+                .subjectId(id -> id.imageDigest(imageDigest))).referrers();
+        assertEquals(1, referrers.size());
+        assertEquals(artifactDigest, referrers.get(0).digest());
+        assertEquals("application/vnd.example.signature", referrers.get(0).artifactType());
+        assertEquals(0, ecr.listImageReferrers(r -> r.repositoryName("ecr/signed")
+                .subjectId(id -> id.imageDigest(imageDigest))
+                .filter(f -> f.artifactTypes("application/vnd.example.sbom"))).referrers().size());
     }
 
     @Test

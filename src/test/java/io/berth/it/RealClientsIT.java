@@ -190,22 +190,7 @@ class RealClientsIT {
         Command.require("podman");
         Path aws = Path.of("/usr/bin/aws");
         assertTrue(Files.isExecutable(aws), "Debian's awscli is needed: .ci/run installs it");
-        String user = "scenario";
-        String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ecr:*\","
-                + "\"Resource\":\"arn:aws:ecr:*:000000000000:repository/scenario/*\"},{\"Effect\":\"Allow\","
-                + "\"Action\":\"ecr:GetAuthorizationToken\",\"Resource\":\"*\"}]}";
-        for (String[] call : List.of(new String[] {"Action", "CreateUser", "UserName", user},
-                new String[] {"Action", "PutUserPolicy", "UserName", user, "PolicyName", "ecr", "PolicyDocument",
-                        policy})) {
-            assertEquals(200, AwsApis.iamWithPassword(REGISTRY.base, "admin", RegistryHttp.ADMIN_PASSWORD, call)
-                    .statusCode());
-        }
-        String created = AwsApis.iamWithPassword(REGISTRY.base, "admin", RegistryHttp.ADMIN_PASSWORD,
-                "Action", "CreateAccessKey", "UserName", user).body();
-        Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", AwsApis.element(created, "AccessKeyId"),
-                "AWS_SECRET_ACCESS_KEY", AwsApis.element(created, "SecretAccessKey"),
-                "AWS_DEFAULT_REGION", "us-east-1", "AWS_EC2_METADATA_DISABLED", "true", "AWS_PAGER", "",
-                "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+        Map<String, String> env = cliUser("scenario", "scenario/*");
         Command.ENVIRONMENT.putAll(env);
         try {
             Path ctx = Files.createDirectories(work.resolve("scenario"));
@@ -256,6 +241,28 @@ class RealClientsIT {
         } finally {
             env.keySet().forEach(Command.ENVIRONMENT::remove);
         }
+    }
+
+    /**
+     * A user allowed everything in ECR on repositories matching {@code repositories}, with an access key; returns
+     * the environment that makes the AWS CLI sign as that user.
+     */
+    private static Map<String, String> cliUser(String user, String repositories) {
+        String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ecr:*\","
+                + "\"Resource\":\"arn:aws:ecr:*:000000000000:repository/" + repositories + "\"},{\"Effect\":"
+                + "\"Allow\",\"Action\":\"ecr:GetAuthorizationToken\",\"Resource\":\"*\"}]}";
+        for (String[] call : List.of(new String[] {"Action", "CreateUser", "UserName", user},
+                new String[] {"Action", "PutUserPolicy", "UserName", user, "PolicyName", "ecr", "PolicyDocument",
+                        policy})) {
+            assertEquals(200, AwsApis.iamWithPassword(REGISTRY.base, "admin", RegistryHttp.ADMIN_PASSWORD, call)
+                    .statusCode());
+        }
+        String created = AwsApis.iamWithPassword(REGISTRY.base, "admin", RegistryHttp.ADMIN_PASSWORD,
+                "Action", "CreateAccessKey", "UserName", user).body();
+        return Map.of("AWS_ACCESS_KEY_ID", AwsApis.element(created, "AccessKeyId"),
+                "AWS_SECRET_ACCESS_KEY", AwsApis.element(created, "SecretAccessKey"),
+                "AWS_DEFAULT_REGION", "us-east-1", "AWS_EC2_METADATA_DISABLED", "true", "AWS_PAGER", "",
+                "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
     }
 
     /** Imports a one-file image into podman and pushes it; returns the pushed manifest's digest. */
@@ -379,6 +386,25 @@ class RealClientsIT {
         run(ctx, docker("pull", image));
         assertEquals(id, run(ctx, docker("image", "inspect", "--format", "{{.Id}}", image)).trim());
         assertTrue(run(ctx, docker("image", "inspect", "--format", "{{.RepoDigests}}", image)).contains(pushed));
+
+        // The ECR way: a repository made with the AWS CLI, docker logged in with `aws ecr get-login-password`.
+        Map<String, String> env = cliUser("docker-cli", "docker-cli/*");
+        Command.ENVIRONMENT.putAll(env);
+        try {
+            String uri = json(ecrCli(ctx, "create-repository", "--repository-name", "docker-cli/app"))
+                    .getJsonObject("repository").getString("repositoryUri");
+            String password = ecrCli(ctx, "get-login-password").trim();
+            assertTrue(run(ctx, docker("login", "-u", "AWS", "-p", password, HOST)).contains("Login Succeeded"));
+            run(ctx, docker("tag", image, uri + ":1"));
+            String pushedThere = run(ctx, docker("push", uri + ":1"));
+            assertTrue(pushedThere.contains("digest: sha256:"), pushedThere);
+            JsonObject described = json(ecrCli(ctx, "describe-images", "--repository-name", "docker-cli/app"))
+                    .getJsonArray("imageDetails").getJsonObject(0);
+            assertEquals("[\"1\"]", described.getJsonArray("imageTags").toString());
+            assertEquals(RegistryHttp.DOCKER_MANIFEST, described.getString("imageManifestMediaType"));
+        } finally {
+            env.keySet().forEach(Command.ENVIRONMENT::remove);
+        }
 
         Path saved = ctx.resolve("saved.tar");
         run(ctx, docker("save", "-o", saved.toString(), image));
