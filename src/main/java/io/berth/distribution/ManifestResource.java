@@ -31,14 +31,16 @@ public class ManifestResource {
     @Guarded("ecr:BatchGetImage")
     @GET
     public Response get(@PathParam("name") String name, @PathParam("reference") String reference) {
-        StoredManifest manifest = manifests.get(Callers.repository(request, name), reference, true, Callers.actor(request));
+        StoredManifest manifest = manifests.get(Callers.repository(request, name), reference, true,
+                Callers.actor(request));
         return headers(Response.ok(manifest.content()), manifest).build();
     }
 
     @Guarded("ecr:BatchGetImage")
     @HEAD
     public Response head(@PathParam("name") String name, @PathParam("reference") String reference) {
-        StoredManifest manifest = manifests.get(Callers.repository(request, name), reference, false, Callers.actor(request));
+        StoredManifest manifest = manifests.get(Callers.repository(request, name), reference, false,
+                Callers.actor(request));
         return headers(Response.ok(), manifest).build();
     }
 
@@ -61,8 +63,10 @@ public class ManifestResource {
                     + " bytes", null);
         }
         byte[] content = body.readNBytes(Manifests.MAX_MANIFEST_BYTES + 1);
-        StoredManifest stored = manifests.put(Callers.repository(request, name), reference, contentType, content, Callers.actor(request));
-        Response.ResponseBuilder response = Response.created(URI.create("/v2/" + name + "/manifests/" + stored.digest()))
+        StoredManifest stored = manifests.put(Callers.repository(request, name), reference, contentType, content,
+                Callers.actor(request));
+        Response.ResponseBuilder response = Response
+                .created(URI.create("/v2/" + name + "/manifests/" + stored.digest()))
                 .header("Docker-Content-Digest", stored.digest())
                 .header(HttpHeaders.CONTENT_LENGTH, 0);
         if (stored.subjectDigest() != null) {

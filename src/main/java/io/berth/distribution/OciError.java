@@ -59,7 +59,9 @@ public enum OciError {
             case TAG_INVALID, TAG_IMMUTABLE -> TAG_INVALID.response(message, detail);
             case RANGE_NOT_SATISFIABLE -> RANGE_INVALID.response(message, detail);
             case PAGINATION_NUMBER_INVALID -> PAGINATION_NUMBER_INVALID.response(message, detail);
-            case UNSUPPORTED, REPOSITORY_EXISTS, REPOSITORY_NOT_EMPTY, TOO_MANY_TAGS -> UNSUPPORTED.response(message, detail);
+            // The ECR API's own refusals; /v2 never meets them.
+            case UNSUPPORTED, REPOSITORY_EXISTS, REPOSITORY_NOT_EMPTY, TOO_MANY_TAGS ->
+                    UNSUPPORTED.response(message, detail);
         };
     }
 

@@ -33,7 +33,8 @@ public class ReferrersResource {
     @GET
     public Response list(@PathParam("name") String name, @PathParam("digest") String digest,
                          @QueryParam("artifactType") String artifactType) {
-        List<Referrer> referrers = manifests.referrers(Callers.repository(request, name), Reference.parseDigest(digest), artifactType);
+        List<Referrer> referrers = manifests.referrers(Callers.repository(request, name),
+                Reference.parseDigest(digest), artifactType);
         JsonArrayBuilder descriptors = Json.createArrayBuilder();
         for (Referrer referrer : referrers) {
             JsonObjectBuilder descriptor = Json.createObjectBuilder()

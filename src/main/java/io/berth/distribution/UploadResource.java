@@ -79,7 +79,8 @@ public class UploadResource {
                           @HeaderParam("Content-Range") String contentRange,
                           @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) {
         Long start = chunkStart(contentRange, contentLength);
-        return progress(Response.accepted(), name, uploads.append(Callers.repository(request, name), uuid, start, body));
+        return progress(Response.accepted(), name,
+                uploads.append(Callers.repository(request, name), uuid, start, body));
     }
 
     @Guarded("ecr:CompleteLayerUpload")
@@ -94,7 +95,8 @@ public class UploadResource {
         }
         Digest expected = Reference.parseDigest(digest);
         Long start = chunkStart(contentRange, contentLength);
-        BlobInfo blob = uploads.complete(Callers.repository(request, name), uuid, expected, start, body, Callers.actor(request));
+        BlobInfo blob = uploads.complete(Callers.repository(request, name), uuid, expected, start, body,
+                Callers.actor(request));
         return created(name, blob.digest());
     }
 

@@ -106,8 +106,8 @@ public class Manifests {
         for (ImageReference reference : references) {
             em.persist(reference.forImage(image.id()));
         }
-        events.fire(new RegistryEvent.ImagePushed(repository.qualifiedName(), digest.toString(), manifest.mediaType(), size,
-                actor, now));
+        events.fire(new RegistryEvent.ImagePushed(repository.qualifiedName(), digest.toString(), manifest.mediaType(),
+                size, actor, now));
         return image;
     }
 

@@ -2,6 +2,7 @@ package io.berth.security;
 
 import io.berth.registry.RegistrySettings;
 import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -10,10 +11,10 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
 
@@ -70,13 +71,13 @@ public class Bootstrap {
     }
 
     /** Creates the bootstrap account row when a setting names another id than the schema's default account. */
-    @jakarta.enterprise.context.ApplicationScoped
+    @ApplicationScoped
     public static class BootstrapAccount {
 
         @PersistenceContext
         EntityManager em;
 
-        @jakarta.transaction.Transactional
+        @Transactional
         public void ensure(String accountId) {
             if (em.find(Account.class, accountId) == null) {
                 em.persist(new Account(accountId, "bootstrap", System.currentTimeMillis()));

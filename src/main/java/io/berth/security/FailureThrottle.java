@@ -37,8 +37,10 @@ public class FailureThrottle {
         if (failures.size() > MAX_TRACKED) {
             failures.entrySet().removeIf(e -> e.getValue().startedAt() + windowMillis() < now);
         }
-        boolean slow = count(userKey(userName), now) >= settings.failuresBeforeSlowing()
-                | count("address:" + address, now) >= settings.failuresBeforeSlowing() * SecuritySettings.ADDRESS_FACTOR;
+        int slowAt = settings.failuresBeforeSlowing();
+        // Both counts go up: no short-circuit.
+        boolean slow = count(userKey(userName), now) >= slowAt
+                | count("address:" + address, now) >= slowAt * SecuritySettings.ADDRESS_FACTOR;
         return slow ? SLOWDOWN_MILLIS : 0;
     }
 
