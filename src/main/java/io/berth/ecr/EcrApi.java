@@ -72,6 +72,9 @@ public class EcrApi {
     LayerOperations layers;
 
     @Inject
+    LifecyclePolicyOperations lifecycle;
+
+    @Inject
     SecuritySettings securitySettings;
 
     @Inject
@@ -150,6 +153,9 @@ public class EcrApi {
             Map.entry("CompleteLayerUpload", c -> layers.completeLayerUpload(c)),
             Map.entry("GetDownloadUrlForLayer", c -> layers.getDownloadUrlForLayer(c)),
             Map.entry("ListImageReferrers", c -> layers.listImageReferrers(c)),
+            Map.entry("PutLifecyclePolicy", c -> lifecycle.putLifecyclePolicy(c)),
+            Map.entry("GetLifecyclePolicy", c -> lifecycle.getLifecyclePolicy(c)),
+            Map.entry("DeleteLifecyclePolicy", c -> lifecycle.deleteLifecyclePolicy(c)),
             Map.entry("GetAuthorizationToken", this::getAuthorizationToken),
             Map.entry("SetRepositoryPolicy", this::setRepositoryPolicy),
             Map.entry("GetRepositoryPolicy", this::getRepositoryPolicy),

@@ -168,6 +168,14 @@ public class Repositories {
         }
     }
 
+    /** Replaces the lifecycle policy (validated by the caller), or removes it with null. */
+    @Transactional
+    public Repository setLifecyclePolicy(String qualifiedName, String policy) {
+        Repository repository = lock(require(qualifiedName));
+        repository.lifecyclePolicy(policy);
+        return repository;
+    }
+
     /** Replaces the repository policy (already validated by the caller), or removes it with null. */
     @Transactional
     public void setPolicy(String qualifiedName, String policy) {

@@ -27,6 +27,9 @@ public class Repository {
 
     private String policy;
 
+    @Column(name = "lifecycle_policy")
+    private String lifecyclePolicy;
+
     @Column(name = "tag_mutability")
     private String tagMutability = "MUTABLE";
 
@@ -80,6 +83,15 @@ public class Repository {
     /** {@code <account>/<name>}: how the domain addresses it. */
     public String qualifiedName() {
         return Names.qualify(accountId, name);
+    }
+
+    /** The lifecycle policy (ECR's JSON), or null. */
+    public String lifecyclePolicy() {
+        return lifecyclePolicy;
+    }
+
+    void lifecyclePolicy(String policy) {
+        this.lifecyclePolicy = policy;
     }
 
     /** The repository policy (IAM JSON), or null. */

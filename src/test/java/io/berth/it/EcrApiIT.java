@@ -350,6 +350,28 @@ class EcrApiIT {
     }
 
     @Test
+    void lifecyclePoliciesAreValidatedBeforeTheyAreStored() {
+        ecr.createRepository(r -> r.repositoryName("ecr/lifecycle-policy"));
+        assertThrows(software.amazon.awssdk.services.ecr.model.LifecyclePolicyNotFoundException.class,
+                () -> ecr.getLifecyclePolicy(r -> r.repositoryName("ecr/lifecycle-policy")));
+        String policy = "{\"rules\":[{\"rulePriority\":1,\"description\":\"Expire untagged images older than 14"
+                + " days\",\"selection\":{\"tagStatus\":\"untagged\",\"countType\":\"sinceImagePushed\","
+                + "\"countUnit\":\"days\",\"countNumber\":14},\"action\":{\"type\":\"expire\"}}]}";
+        ecr.putLifecyclePolicy(r -> r.repositoryName("ecr/lifecycle-policy").lifecyclePolicyText(policy));
+        String invalid = policy.replace("\"untagged\"", "\"tagged\"");
+        InvalidParameterException refused = assertThrows(InvalidParameterException.class,
+                () -> ecr.putLifecyclePolicy(r -> r.repositoryName("ecr/lifecycle-policy")
+                        .lifecyclePolicyText(invalid)));
+        assertTrue(refused.awsErrorDetails().errorMessage().contains("rule 1"), refused.getMessage());
+        assertEquals(policy, ecr.getLifecyclePolicy(r -> r.repositoryName("ecr/lifecycle-policy"))
+                .lifecyclePolicyText(), "the stored policy stays as it was");
+        assertEquals(policy, ecr.deleteLifecyclePolicy(r -> r.repositoryName("ecr/lifecycle-policy"))
+                .lifecyclePolicyText());
+        assertThrows(software.amazon.awssdk.services.ecr.model.LifecyclePolicyNotFoundException.class,
+                () -> ecr.deleteLifecyclePolicy(r -> r.repositoryName("ecr/lifecycle-policy")));
+    }
+
+    @Test
     void badInputIsRefusedNamingTheMemberAndNothingIsCreated() {
         InvalidParameterException badName = assertThrows(InvalidParameterException.class,
                 () -> ecr.createRepository(r -> r.repositoryName("Bad_Name")));
