@@ -274,8 +274,7 @@ public class EcrApi {
         ImageListing.TagStatus status = ImageOperations.tagStatus(call.input());
         int limit = RepositoryInput.maxResults(call.input(), 1000);
         String scope = repository + "/" + status;
-        String position = pageTokens.read(call.string("nextToken"), "ListImages", scope);
-        int offset = position == null ? 0 : Integer.parseInt(position);
+        int offset = pageTokens.readOffset(call.string("nextToken"), "ListImages", scope);
         List<ImageListing.ImageId> ids = images.list(repository, status, offset, limit + 1);
         JsonArrayBuilder list = Json.createArrayBuilder();
         for (ImageListing.ImageId id : ids.subList(0, Math.min(limit, ids.size()))) {
@@ -287,7 +286,7 @@ public class EcrApi {
         }
         JsonObjectBuilder output = Json.createObjectBuilder().add("imageIds", list);
         if (ids.size() > limit) {
-            output.add("nextToken", pageTokens.write("ListImages", scope, Integer.toString(offset + limit)));
+            output.add("nextToken", pageTokens.write("ListImages", scope, offset + limit));
         }
         return output;
     }
@@ -364,9 +363,13 @@ public class EcrApi {
     }
 
     private static JsonObjectBuilder policyOutput(String repository, String policy) {
-        Names.Qualified name = Names.split(repository);
-        return Json.createObjectBuilder().add("registryId", name.accountId()).add("repositoryName", name.name())
-                .add("policyText", policy);
+        return repositoryIdentity(repository).add("policyText", policy);
+    }
+
+    /** {@code registryId} and {@code repositoryName}, with which most ECR outputs begin. */
+    static JsonObjectBuilder repositoryIdentity(String qualifiedRepository) {
+        Names.Qualified name = Names.split(qualifiedRepository);
+        return Json.createObjectBuilder().add("registryId", name.accountId()).add("repositoryName", name.name());
     }
 
     /** ECR's timestamps: epoch seconds, with a fraction. */

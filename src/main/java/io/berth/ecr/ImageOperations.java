@@ -7,7 +7,6 @@ import io.berth.registry.Manifests;
 import io.berth.registry.Names;
 import io.berth.registry.Problem;
 import io.berth.registry.RegistryException;
-import io.berth.registry.Repositories;
 import io.berth.security.AccessControl;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,6 +22,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * ECR's image operations, on the same domain services as {@code /v2}: DescribeImages, BatchGetImage,
@@ -36,9 +36,6 @@ public class ImageOperations {
 
     @Inject
     Manifests manifests;
-
-    @Inject
-    Repositories repositories;
 
     @Inject
     AccessControl accessControl;
@@ -83,23 +80,19 @@ public class ImageOperations {
         ImageListing.TagStatus status = tagStatus(call.input());
         int limit = RepositoryInput.maxResults(call.input(), 1000);
         String scope = repository + "/" + status;
-        String position = pageTokens.read(call.string("nextToken"), "DescribeImages", scope);
-        int offset = position == null ? 0 : Integer.parseInt(position);
+        int offset = pageTokens.readOffset(call.string("nextToken"), "DescribeImages", scope);
         List<ImageDetails> page = images.describe(repository, status, offset, limit + 1);
         page.subList(0, Math.min(limit, page.size())).forEach(image -> details.add(describe(repository, image)));
         if (page.size() > limit) {
-            output.add("nextToken", pageTokens.write("DescribeImages", scope, Integer.toString(offset + limit)));
+            output.add("nextToken", pageTokens.write("DescribeImages", scope, offset + limit));
         }
         return output.add("imageDetails", details);
     }
 
     private static JsonObjectBuilder describe(String repository, ImageDetails image) {
-        Names.Qualified name = Names.split(repository);
         JsonArrayBuilder tags = Json.createArrayBuilder();
         image.tags().forEach(tags::add);
-        JsonObjectBuilder out = Json.createObjectBuilder()
-                .add("registryId", name.accountId())
-                .add("repositoryName", name.name())
+        JsonObjectBuilder out = EcrApi.repositoryIdentity(repository)
                 .add("imageDigest", image.digest())
                 .add("imageSizeInBytes", image.size())
                 .add("imagePushedAt", EcrApi.epochSeconds(image.pushedAt()))
@@ -130,10 +123,7 @@ public class ImageOperations {
                             + image.mediaType() + " is not one of the accepted media types"));
                     continue;
                 }
-                Names.Qualified name = Names.split(repository);
-                found.add(Json.createObjectBuilder()
-                        .add("registryId", name.accountId())
-                        .add("repositoryName", name.name())
+                found.add(EcrApi.repositoryIdentity(repository)
                         .add("imageId", new ImageId(image.digest(), id.tag()).json())
                         .add("imageManifest", new String(image.manifest(), StandardCharsets.UTF_8))
                         .add("imageManifestMediaType", image.mediaType()));
@@ -174,31 +164,24 @@ public class ImageOperations {
     JsonObjectBuilder putImage(Call call) {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:PutImage", repository, call.sourceIp());
-        repositories.require(repository);
         String manifest = call.required("imageManifest");
         String tag = call.string("imageTag");
         String digest = call.string("imageDigest");
         String mediaType = call.string("imageManifestMediaType");
         byte[] content = manifest.getBytes(StandardCharsets.UTF_8);
         String contentDigest = io.berth.storage.Digest.sha256(content).toString();
-        if (mediaType == null) {
-            mediaType = storedMediaType(repository, contentDigest);
-        }
-        if (mediaType == null) {
-            mediaType = declaredMediaType(manifest);
-        }
         if (digest != null && !digest.equals(contentDigest)) {
             throw RepositoryInput.invalid("imageDigest", "the digest does not match the manifest");
         }
-        try {
-            ImageDetails existing = images.find(repository, contentDigest, null);
-            if (tag == null || existing.tags().contains(tag)) {
-                throw new EcrException("ImageAlreadyExistsException", "Image with digest '" + contentDigest
-                        + "'" + (tag == null ? "" : " and tag '" + tag + "'") + " already exists in the repository"
-                        + " with name '" + Names.split(repository).name() + "'");
-            }
-        } catch (RegistryException notThereYet) {
-            // a new image: stored below
+        Optional<ImageDetails> existing = stored(repository, contentDigest);
+        if (existing.isPresent() && (tag == null || existing.get().tags().contains(tag))) {
+            throw new EcrException("ImageAlreadyExistsException", "Image with digest '" + contentDigest
+                    + "'" + (tag == null ? "" : " and tag '" + tag + "'") + " already exists in the repository"
+                    + " with name '" + Names.split(repository).name() + "'");
+        }
+        if (mediaType == null) {
+            // A retag keeps the stored type; a new manifest says its own.
+            mediaType = existing.map(ImageDetails::mediaType).orElseGet(() -> declaredMediaType(manifest));
         }
         try {
             manifests.put(repository, tag != null ? tag : contentDigest, mediaType, content, call.caller().getName());
@@ -211,21 +194,21 @@ public class ImageOperations {
                 default -> RepositoryInput.invalid("imageManifest", e.getMessage());
             };
         }
-        Names.Qualified name = Names.split(repository);
-        return Json.createObjectBuilder().add("image", Json.createObjectBuilder()
-                .add("registryId", name.accountId())
-                .add("repositoryName", name.name())
+        return Json.createObjectBuilder().add("image", EcrApi.repositoryIdentity(repository)
                 .add("imageId", new ImageId(contentDigest, tag).json())
                 .add("imageManifest", manifest)
                 .add("imageManifestMediaType", mediaType));
     }
 
-    /** The media type of the image with this digest, when the repository has it (a retag). */
-    private String storedMediaType(String repository, String digest) {
+    /** The image with this digest, if the repository has it; RepositoryNotFound when there is no repository. */
+    private Optional<ImageDetails> stored(String repository, String digest) {
         try {
-            return images.find(repository, digest, null).mediaType();
-        } catch (RegistryException notStored) {
-            return null;
+            return Optional.of(images.find(repository, digest, null));
+        } catch (RegistryException e) {
+            if (e.problem() == Problem.NAME_UNKNOWN) {
+                throw e;
+            }
+            return Optional.empty();
         }
     }
 

@@ -117,7 +117,7 @@ public class LayerOperations {
         }
         try {
             UploadState upload = uploads.append(repository, uploadId, first, new ByteArrayInputStream(part));
-            return identity(repository).add("uploadId", uploadId).add("lastByteReceived", upload.size() - 1);
+            return EcrApi.repositoryIdentity(repository).add("uploadId", uploadId).add("lastByteReceived", upload.size() - 1);
         } catch (RegistryException e) {
             throw switch (e.problem()) {
                 case BLOB_UPLOAD_UNKNOWN -> uploadNotFound(uploadId);
@@ -162,7 +162,7 @@ public class LayerOperations {
         try {
             BlobInfo blob = uploads.complete(repository, uploadId, digest, null, InputStream.nullInputStream(),
                     call.caller().getName());
-            return identity(repository).add("uploadId", uploadId).add("layerDigest", blob.digest().toString());
+            return EcrApi.repositoryIdentity(repository).add("uploadId", uploadId).add("layerDigest", blob.digest().toString());
         } catch (RegistryException e) {
             throw switch (e.problem()) {
                 case DIGEST_INVALID -> new EcrException("InvalidLayerException",
@@ -245,10 +245,5 @@ public class LayerOperations {
     private static JsonObjectBuilder layerFailure(String digest, String code, String reason) {
         return Json.createObjectBuilder().add("layerDigest", digest).add("failureCode", code)
                 .add("failureReason", reason);
-    }
-
-    private static JsonObjectBuilder identity(String repository) {
-        Names.Qualified name = Names.split(repository);
-        return Json.createObjectBuilder().add("registryId", name.accountId()).add("repositoryName", name.name());
     }
 }

@@ -43,13 +43,13 @@ public class LifecyclePolicyOperations {
                     + " to satisfy constraint: 'Lifecycle policy validation failure: " + e.getMessage() + "'");
         }
         repositories.setLifecyclePolicy(repository, text);
-        return identity(repository).add("lifecyclePolicyText", text);
+        return EcrApi.repositoryIdentity(repository).add("lifecyclePolicyText", text);
     }
 
     JsonObjectBuilder getLifecyclePolicy(Call call) {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:GetLifecyclePolicy", repository, call.sourceIp());
-        return identity(repository).add("lifecyclePolicyText", requirePolicy(repository).lifecyclePolicy());
+        return EcrApi.repositoryIdentity(repository).add("lifecyclePolicyText", requirePolicy(repository).lifecyclePolicy());
     }
 
     JsonObjectBuilder deleteLifecyclePolicy(Call call) {
@@ -57,7 +57,7 @@ public class LifecyclePolicyOperations {
         accessControl.require(call.caller(), "ecr:DeleteLifecyclePolicy", repository, call.sourceIp());
         String text = requirePolicy(repository).lifecyclePolicy();
         repositories.setLifecyclePolicy(repository, null);
-        return identity(repository).add("lifecyclePolicyText", text);
+        return EcrApi.repositoryIdentity(repository).add("lifecyclePolicyText", text);
     }
 
     private Repository requirePolicy(String repository) {
@@ -68,10 +68,5 @@ public class LifecyclePolicyOperations {
                     + "'");
         }
         return stored;
-    }
-
-    private static JsonObjectBuilder identity(String repository) {
-        Names.Qualified name = Names.split(repository);
-        return Json.createObjectBuilder().add("registryId", name.accountId()).add("repositoryName", name.name());
     }
 }

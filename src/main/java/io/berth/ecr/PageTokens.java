@@ -18,6 +18,17 @@ public class PageTokens {
         return secrets.encrypt(operation + "\n" + scope + "\n" + position);
     }
 
+    /** A token for an offset into a listing. */
+    public String write(String operation, String scope, int offset) {
+        return write(operation, scope, Integer.toString(offset));
+    }
+
+    /** The offset a token from {@link #write(String, String, int)} holds; 0 for no token. */
+    public int readOffset(String token, String operation, String scope) {
+        String position = read(token, operation, scope);
+        return position == null ? 0 : Integer.parseInt(position);
+    }
+
     /** The position a token holds, null for no token; InvalidParameterException for anything not ours. */
     public String read(String token, String operation, String scope) {
         if (token == null) {

@@ -53,7 +53,7 @@ public class RepositoryAdministration {
         RepositorySettings updated = repositories.updateSettings(repository, new RepositorySettings(
                 asked.tagMutability(), asked.mutabilityExclusions(), current.scanOnPush(), current.encryptionType(),
                 current.kmsKey())).settings();
-        JsonObjectBuilder out = identity(repository).add("imageTagMutability", updated.tagMutability());
+        JsonObjectBuilder out = EcrApi.repositoryIdentity(repository).add("imageTagMutability", updated.tagMutability());
         if (!updated.mutabilityExclusions().isEmpty()) {
             JsonArrayBuilder filters = Json.createArrayBuilder();
             updated.mutabilityExclusions().forEach(f -> filters.add(Json.createObjectBuilder()
@@ -73,7 +73,7 @@ public class RepositoryAdministration {
         RepositorySettings current = repositories.require(repository).settings();
         repositories.updateSettings(repository, new RepositorySettings(current.tagMutability(),
                 current.mutabilityExclusions(), scanOnPush, current.encryptionType(), current.kmsKey()));
-        return identity(repository).add("imageScanningConfiguration",
+        return EcrApi.repositoryIdentity(repository).add("imageScanningConfiguration",
                 Json.createObjectBuilder().add("scanOnPush", scanOnPush));
     }
 
@@ -159,10 +159,5 @@ public class RepositoryAdministration {
                     + ":<account>:repository/<name>");
         }
         return Names.qualify(m.group(2), m.group(3));
-    }
-
-    private static JsonObjectBuilder identity(String repository) {
-        Names.Qualified name = Names.split(repository);
-        return Json.createObjectBuilder().add("registryId", name.accountId()).add("repositoryName", name.name());
     }
 }

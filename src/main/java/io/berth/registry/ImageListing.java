@@ -79,11 +79,12 @@ public class ImageListing {
         Image image = reads.resolve(repository, reference).orElseThrow(() ->
                 new RegistryException(Problem.MANIFEST_UNKNOWN, "Requested image not found", digest != null ? digest
                         : tag));
-        if (digest != null && tag != null && !tags(image).contains(tag)) {
+        ImageDetails details = details(image);
+        if (digest != null && tag != null && !details.tags().contains(tag)) {
             throw new RegistryException(Problem.TAG_DIGEST_MISMATCH, "Tag " + tag + " does not match digest "
                     + digest, tag);
         }
-        return details(image);
+        return details;
     }
 
     /** Images of a repository in digest order from {@code offset}, at most {@code limit}. */

@@ -1,5 +1,6 @@
 package io.berth.security;
 
+import jakarta.json.Json;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -55,10 +56,10 @@ enum ApiProtocol {
             throws IOException {
         if (this == ECR_JSON) {
             return send(response, status, "application/x-amz-json-1.1",
-                    "{\"__type\":\"" + code + "\",\"message\":\"" + Text.json(message) + "\"}");
+                    Json.createObjectBuilder().add("__type", code).add("message", message).build().toString());
         }
         return send(response, status, "text/xml", "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
-                + "<Error><Type>Sender</Type><Code>" + code + "</Code><Message>" + Text.xml(message)
+                + "<Error><Type>Sender</Type><Code>" + code + "</Code><Message>" + xml(message)
                 + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>");
     }
 
@@ -76,7 +77,8 @@ enum ApiProtocol {
     }
 
     private static String ociError(String code, String message) {
-        return "{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"" + Text.json(message) + "\"}]}";
+        return Json.createObjectBuilder().add("errors", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                .add("code", code).add("message", message))).build().toString();
     }
 
     private static AuthenticationStatus send(HttpServletResponse response, int status, String type, String body)
@@ -91,28 +93,7 @@ enum ApiProtocol {
         return AuthenticationStatus.SEND_FAILURE;
     }
 
-    /** Escaping for the few strings put into JSON and XML by hand here. */
-    static final class Text {
-        static String json(String s) {
-            StringBuilder out = new StringBuilder(s.length());
-            for (char c : s.toCharArray()) {
-                switch (c) {
-                    case '"' -> out.append("\\\"");
-                    case '\\' -> out.append("\\\\");
-                    default -> {
-                        if (c < 0x20) {
-                            out.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            out.append(c);
-                        }
-                    }
-                }
-            }
-            return out.toString();
-        }
-
-        static String xml(String s) {
-            return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-        }
+    private static String xml(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

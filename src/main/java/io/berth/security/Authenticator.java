@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Verifies credentials: HTTP Basic with a user's password (through Jakarta Security's identity store) or a login
@@ -139,12 +140,14 @@ public class Authenticator {
 
     /** Checks an AWS Signature V4 request for one of {@code services}; throws {@link SigV4Exception} if invalid. */
     public Caller signed(SignedRequest request, Set<String> services) {
-        io.berth.security.sigv4.Verified signature = sigV4.verify(request, services, identities::activeSecret);
-        String keyId = signature.accessKeyId();
-        User user = identities.accessKey(keyId).flatMap(k -> identities.user(k.userId()))
-                .orElseThrow(() -> new SigV4Exception("InvalidClientTokenId",
-                        "The security token included in the request is invalid."));
-        return callerOf(user, keyId);
+        // The key's user is remembered from the one lookup the verifier makes for the secret.
+        AtomicReference<User> signer = new AtomicReference<>();
+        io.berth.security.sigv4.Verified signature = sigV4.verify(request, services, keyId ->
+                identities.activeKey(keyId).map(key -> {
+                    signer.set(key.user());
+                    return key.secret();
+                }));
+        return callerOf(signer.get(), signature.accessKeyId());
     }
 
     /** The user a validated caller principal ({@code <account>/<user>}) names. */

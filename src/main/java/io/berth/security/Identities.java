@@ -215,12 +215,15 @@ public class Identities {
         return Optional.ofNullable(em.find(AccessKey.class, id));
     }
 
-    /** The secret of an active key of an enabled user: what SigV4 verification needs. */
-    public Optional<String> activeSecret(String accessKeyId) {
+    /** An active access key of an enabled user, with its secret in clear: what SigV4 verification needs. */
+    public record ActiveKey(User user, String secret) {
+    }
+
+    public Optional<ActiveKey> activeKey(String accessKeyId) {
         return accessKey(accessKeyId)
                 .filter(AccessKey::active)
-                .filter(k -> user(k.userId()).map(User::enabled).orElse(false))
-                .map(k -> secrets.decrypt(k.secretEncrypted()));
+                .flatMap(k -> user(k.userId()).filter(User::enabled)
+                        .map(u -> new ActiveKey(u, secrets.decrypt(k.secretEncrypted()))));
     }
 
     @Transactional

@@ -42,6 +42,13 @@ final class AwsApis {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(key.id(), key.secret()));
     }
 
+    /** The environment that makes the AWS CLI sign with this key, and read no configuration of the machine. */
+    static Map<String, String> cliEnvironment(Key key) {
+        return Map.of("AWS_ACCESS_KEY_ID", key.id(), "AWS_SECRET_ACCESS_KEY", key.secret(),
+                "AWS_DEFAULT_REGION", "us-east-1", "AWS_EC2_METADATA_DISABLED", "true", "AWS_PAGER", "",
+                "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+    }
+
     /** An IAM Query call with a user's password (HTTP Basic), as one bootstraps the first access key. */
     static HttpResponse<String> iamWithPassword(String base, String user, String password, String... params) {
         Map<String, String> form = new LinkedHashMap<>();

@@ -352,9 +352,7 @@ class IdentityAndAccessIT {
     void theAwsCliManagesUsersAndLogsIn() throws Exception {
         Path aws = Path.of("/usr/bin/aws");
         assertTrue(Files.isExecutable(aws), "Debian's awscli is needed: .ci/run installs it");
-        Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", adminKey.id(), "AWS_SECRET_ACCESS_KEY",
-                adminKey.secret(), "AWS_DEFAULT_REGION", "us-east-1", "AWS_EC2_METADATA_DISABLED", "true",
-                "AWS_PAGER", "", "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+        Map<String, String> env = AwsApis.cliEnvironment(adminKey);
         Command.ENVIRONMENT.putAll(env);
         try {
             Path work = Files.createTempDirectory("berth-aws-cli");

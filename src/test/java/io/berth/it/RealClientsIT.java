@@ -259,10 +259,8 @@ class RealClientsIT {
         }
         String created = AwsApis.iamWithPassword(REGISTRY.base, "admin", RegistryHttp.ADMIN_PASSWORD,
                 "Action", "CreateAccessKey", "UserName", user).body();
-        return Map.of("AWS_ACCESS_KEY_ID", AwsApis.element(created, "AccessKeyId"),
-                "AWS_SECRET_ACCESS_KEY", AwsApis.element(created, "SecretAccessKey"),
-                "AWS_DEFAULT_REGION", "us-east-1", "AWS_EC2_METADATA_DISABLED", "true", "AWS_PAGER", "",
-                "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+        return AwsApis.cliEnvironment(new AwsApis.Key(AwsApis.element(created, "AccessKeyId"),
+                AwsApis.element(created, "SecretAccessKey")));
     }
 
     /** Imports a one-file image into podman and pushes it; returns the pushed manifest's digest. */
