@@ -156,6 +156,8 @@ public class EcrApi {
             Map.entry("PutLifecyclePolicy", c -> lifecycle.putLifecyclePolicy(c)),
             Map.entry("GetLifecyclePolicy", c -> lifecycle.getLifecyclePolicy(c)),
             Map.entry("DeleteLifecyclePolicy", c -> lifecycle.deleteLifecyclePolicy(c)),
+            Map.entry("StartLifecyclePolicyPreview", c -> lifecycle.startLifecyclePolicyPreview(c)),
+            Map.entry("GetLifecyclePolicyPreview", c -> lifecycle.getLifecyclePolicyPreview(c)),
             Map.entry("GetAuthorizationToken", this::getAuthorizationToken),
             Map.entry("SetRepositoryPolicy", this::setRepositoryPolicy),
             Map.entry("GetRepositoryPolicy", this::getRepositoryPolicy),

@@ -235,7 +235,7 @@ public class ImageOperations {
         throw RepositoryInput.invalid("imageManifestMediaType", "required: the manifest does not say its type");
     }
 
-    private static List<ImageId> imageIds(JsonObject input) {
+    static List<ImageId> imageIds(JsonObject input) {
         JsonValue value = input.get("imageIds");
         if (!(value instanceof JsonArray list) || list.isEmpty() || list.size() > 100) {
             throw RepositoryInput.invalid("imageIds", "Member must have length between 1 and 100");

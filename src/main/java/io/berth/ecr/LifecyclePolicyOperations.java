@@ -3,6 +3,8 @@ package io.berth.ecr;
 import io.berth.ecr.EcrApi.Call;
 import io.berth.lifecycle.LifecyclePolicy;
 import io.berth.lifecycle.LifecyclePolicyException;
+import io.berth.lifecycle.LifecyclePreviews;
+import io.berth.registry.ImageListing;
 import io.berth.registry.Names;
 import io.berth.registry.Repositories;
 import io.berth.registry.Repository;
@@ -10,11 +12,13 @@ import io.berth.security.AccessControl;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
+import java.util.List;
 
 /**
- * ECR's PutLifecyclePolicy, GetLifecyclePolicy and DeleteLifecyclePolicy: a policy is validated before it is stored.
- * Nothing evaluates stored policies on a timer yet, so no {@code lastEvaluatedAt} is reported.
+ * ECR's PutLifecyclePolicy, GetLifecyclePolicy and DeleteLifecyclePolicy (a policy is validated before it is
+ * stored), and StartLifecyclePolicyPreview and GetLifecyclePolicyPreview.
  */
 @ApplicationScoped
 public class LifecyclePolicyOperations {
@@ -28,10 +32,21 @@ public class LifecyclePolicyOperations {
     @Inject
     AccessControl accessControl;
 
+    @Inject
+    LifecyclePreviews previews;
+
+    @Inject
+    PageTokens pageTokens;
+
     JsonObjectBuilder putLifecyclePolicy(Call call) {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:PutLifecyclePolicy", repository, call.sourceIp());
-        String text = call.required("lifecyclePolicyText");
+        String text = validPolicy(call.required("lifecyclePolicyText"));
+        repositories.setLifecyclePolicy(repository, text);
+        return EcrApi.repositoryIdentity(repository).add("lifecyclePolicyText", text);
+    }
+
+    private static String validPolicy(String text) {
         if (text.length() < 100 || text.length() > MAX_POLICY_LENGTH) {
             throw RepositoryInput.invalid("lifecyclePolicyText", "Member must have length between 100 and "
                     + MAX_POLICY_LENGTH);
@@ -42,14 +57,87 @@ public class LifecyclePolicyOperations {
             throw new EcrException("InvalidParameterException", "Invalid parameter at 'LifecyclePolicyText' failed"
                     + " to satisfy constraint: 'Lifecycle policy validation failure: " + e.getMessage() + "'");
         }
-        repositories.setLifecyclePolicy(repository, text);
-        return EcrApi.repositoryIdentity(repository).add("lifecyclePolicyText", text);
+        return text;
     }
 
     JsonObjectBuilder getLifecyclePolicy(Call call) {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:GetLifecyclePolicy", repository, call.sourceIp());
-        return EcrApi.repositoryIdentity(repository).add("lifecyclePolicyText", requirePolicy(repository).lifecyclePolicy());
+        Repository stored = requirePolicy(repository);
+        JsonObjectBuilder output = EcrApi.repositoryIdentity(repository)
+                .add("lifecyclePolicyText", stored.lifecyclePolicy());
+        if (stored.lifecycleEvaluatedAt() != null) {
+            output.add("lastEvaluatedAt", EcrApi.epochSeconds(stored.lifecycleEvaluatedAt()));
+        }
+        return output;
+    }
+
+    /** Previews the policy given, or the stored one, in the background (IN_PROGRESS until it is done). */
+    JsonObjectBuilder startLifecyclePolicyPreview(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:StartLifecyclePolicyPreview", repository, call.sourceIp());
+        String given = call.string("lifecyclePolicyText");
+        String text = given != null ? validPolicy(given) : requirePolicy(repository).lifecyclePolicy();
+        LifecyclePreviews.Preview preview;
+        try {
+            preview = previews.start(repository, text);
+        } catch (LifecyclePreviews.InProgress e) {
+            throw new EcrException("LifecyclePolicyPreviewInProgressException", "The previous lifecycle policy"
+                    + " preview request has not completed. Wait and try again.");
+        }
+        return EcrApi.repositoryIdentity(repository).add("lifecyclePolicyText", text)
+                .add("status", preview.status());
+    }
+
+    JsonObjectBuilder getLifecyclePolicyPreview(Call call) {
+        String repository = call.repository();
+        accessControl.require(call.caller(), "ecr:GetLifecyclePolicyPreview", repository, call.sourceIp());
+        LifecyclePreviews.Preview preview = previews.find(repository).orElseThrow(() -> new EcrException(
+                "LifecyclePolicyPreviewNotFoundException", "There is no dry run for the repository with name '"
+                + Names.split(repository).name() + "' in the registry with id '" + Names.split(repository).accountId()
+                + "'"));
+        ImageListing.TagStatus status = ImageOperations.tagStatus(call.input());
+        List<ImageOperations.ImageId> ids = call.input().containsKey("imageIds")
+                ? ImageOperations.imageIds(call.input()) : null;
+        if (ids != null && (call.input().containsKey("nextToken") || call.input().containsKey("maxResults"))) {
+            throw new EcrException("InvalidParameterException",
+                    "nextToken and maxResults cannot be used with imageIds");
+        }
+        List<LifecyclePreviews.Result> results = previews.results(repository).stream()
+                .filter(r -> status == ImageListing.TagStatus.ANY
+                        || (status == ImageListing.TagStatus.TAGGED) != r.tags().isEmpty())
+                .filter(r -> ids == null || ids.stream().anyMatch(id -> names(id, r)))
+                .toList();
+        int limit = RepositoryInput.maxResults(call.input(), 100);
+        String scope = repository + "/" + status;
+        int offset = ids != null ? 0 : pageTokens.readOffset(call.string("nextToken"), "GetLifecyclePolicyPreview",
+                scope);
+        int end = ids != null ? results.size() : Math.min(results.size(), offset + limit);
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        for (LifecyclePreviews.Result result : results.subList(Math.min(offset, end), end)) {
+            JsonArrayBuilder tags = Json.createArrayBuilder();
+            result.tags().forEach(tags::add);
+            list.add(Json.createObjectBuilder()
+                    .add("imageTags", tags)
+                    .add("imageDigest", result.digest())
+                    .add("imagePushedAt", EcrApi.epochSeconds(result.pushedAt().toEpochMilli()))
+                    .add("action", Json.createObjectBuilder().add("type", "EXPIRE"))
+                    .add("appliedRulePriority", result.rulePriority()));
+        }
+        JsonObjectBuilder output = EcrApi.repositoryIdentity(repository)
+                .add("lifecyclePolicyText", preview.policyText())
+                .add("status", preview.status())
+                .add("previewResults", list)
+                .add("summary", Json.createObjectBuilder().add("expiringImageTotalCount", preview.expiring()));
+        if (end < results.size()) {
+            output.add("nextToken", pageTokens.write("GetLifecyclePolicyPreview", scope, end));
+        }
+        return output;
+    }
+
+    private static boolean names(ImageOperations.ImageId id, LifecyclePreviews.Result result) {
+        return (id.digest() == null || id.digest().equals(result.digest()))
+                && (id.tag() == null || result.tags().contains(id.tag()));
     }
 
     JsonObjectBuilder deleteLifecyclePolicy(Call call) {

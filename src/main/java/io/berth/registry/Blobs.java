@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
@@ -52,14 +53,55 @@ public class Blobs {
         }
     }
 
-    /**
-     * Records a blob whose bytes are already durable in the store. A concurrent push of the same blob may insert the
-     * same row first; the content is identical, so either row will do.
+    /*
+     * Why garbage collection never deletes a blob that a push uses (see BlobCollector for its side). Every path by
+     * which a push comes to use a blob - a manifest that references it, a mount, an upload that completes - first
+     * locks the blob's row (SELECT ... FOR UPDATE) and keeps the lock until its transaction commits. Collection
+     * claims a blob under the same lock and checks, after taking it, that no manifest references the blob and no
+     * push touched it within the grace period; under READ COMMITTED that check sees everything committed before
+     * the lock was granted. So either the push locks first, and collection then sees its reference or its touch and
+     * leaves the blob, or collection claims it first (state DELETING, links gone), and the push then finds no live
+     * blob and is refused (MANIFEST_BLOB_UNKNOWN; an upload publishes its own bytes instead). Rows are locked in
+     * digest order on both sides, so the two never deadlock.
      */
-    void recordStored(Digest digest, long size) {
-        if (em.find(Blob.class, digest.toString()) == null) {
-            em.persist(new Blob(digest.toString(), size, System.currentTimeMillis()));
-            em.flush();
+
+    /**
+     * Locks a blob the repository links, for a push that is about to use it, and marks it used now. Empty when the
+     * repository does not link it or collection has claimed it. Call in digest order within one transaction.
+     */
+    Optional<BlobInfo> claim(Repository repository, Digest digest) {
+        Blob blob = em.find(Blob.class, digest.toString(), LockModeType.PESSIMISTIC_WRITE);
+        if (blob == null || !blob.live()
+                || em.find(RepositoryBlob.class, new RepositoryBlob.Key(repository.id(), digest.toString())) == null) {
+            return Optional.empty();
+        }
+        blob.touch(System.currentTimeMillis());
+        return Optional.of(new BlobInfo(digest, blob.size()));
+    }
+
+    /**
+     * Makes a verified upload the blob {@code digest}: under the blob's row lock, publishes its bytes (or drops
+     * them when a live copy is stored already) and records the row. A concurrent first upload of the same blob
+     * fails at the row's insert, before any file is touched; the caller tries again and finds the row.
+     */
+    void recordUpload(String uploadId, Digest digest, long size) {
+        long now = System.currentTimeMillis();
+        Blob blob = em.find(Blob.class, digest.toString(), LockModeType.PESSIMISTIC_WRITE);
+        try {
+            if (blob == null) {
+                em.persist(new Blob(digest.toString(), size, now));
+                em.flush();
+                store.publish(uploadId, digest);
+            } else if (blob.live()) {
+                blob.touch(now);
+                store.deleteUpload(uploadId); // content addressing: the stored copy is the same bytes
+            } else {
+                // Collection had claimed it and may have removed its file already: these bytes bring it back.
+                store.publish(uploadId, digest);
+                blob.touch(now);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -70,10 +112,13 @@ public class Blobs {
     @Transactional
     public boolean mount(String repositoryName, Digest digest, String fromName, String actor) {
         Optional<Repository> from = repositories.find(fromName);
-        if (from.isEmpty() || linked(from.get(), digest).isEmpty()) {
+        if (from.isEmpty()) {
             return false;
         }
         Repository target = repositories.forPush(repositoryName, actor);
+        if (claim(from.get(), digest).isEmpty()) {
+            return false;
+        }
         link(target, digest);
         events.fire(new RegistryEvent.BlobMounted(repositoryName, fromName, digest.toString(), actor,
                 System.currentTimeMillis()));

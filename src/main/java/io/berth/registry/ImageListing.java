@@ -4,9 +4,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** A repository's images as ECR lists them: one entry per tag of a tagged image, one per untagged image. */
 @ApplicationScoped
@@ -21,6 +24,14 @@ public class ImageListing {
     /** An image as ECR describes it. */
     public record ImageDetails(String digest, String mediaType, String artifactMediaType, List<String> tags,
                                long size, long pushedAt, Long lastPulledAt, byte[] manifest) {
+    }
+
+    /**
+     * What lifecycle policies look at in one image: its tags, push and pull times (epoch millis; null when never
+     * pulled), the child manifests it references, and its subject's digest (or null).
+     */
+    public record ImageSummary(String digest, List<String> tags, long pushedAt, Long lastPulledAt,
+                               List<String> children, String subject) {
     }
 
     @PersistenceContext
@@ -114,5 +125,36 @@ public class ImageListing {
     private List<String> tags(Image image) {
         return em.createQuery("SELECT t.name FROM Tag t WHERE t.imageId = :id ORDER BY t.name", String.class)
                 .setParameter("id", image.id()).getResultList();
+    }
+
+    /** Every image of a repository as lifecycle policies see it: three queries, whatever the repository's size. */
+    @Transactional
+    public List<ImageSummary> inventory(String qualifiedRepository) {
+        long id = repositories.require(qualifiedRepository).id();
+        Map<Long, List<String>> tags = multimap(em.createNativeQuery(
+                "SELECT image_id, name FROM tag WHERE repository_id = ? ORDER BY name").setParameter(1, id));
+        Map<Long, List<String>> children = multimap(em.createNativeQuery("SELECT r.image_id, r.digest"
+                + " FROM image_reference r JOIN image i ON i.id = r.image_id"
+                + " WHERE i.repository_id = ? AND r.kind = 'MANIFEST' ORDER BY r.image_id, r.position")
+                .setParameter(1, id));
+        List<ImageSummary> images = new ArrayList<>();
+        for (Object row : em.createNativeQuery("SELECT id, digest, pushed_at, last_pulled_at, subject_digest"
+                + " FROM image WHERE repository_id = ?").setParameter(1, id).getResultList()) {
+            Object[] c = (Object[]) row;
+            long imageId = ((Number) c[0]).longValue();
+            images.add(new ImageSummary((String) c[1], tags.getOrDefault(imageId, List.of()),
+                    ((Number) c[2]).longValue(), c[3] == null ? null : ((Number) c[3]).longValue(),
+                    children.getOrDefault(imageId, List.of()), (String) c[4]));
+        }
+        return images;
+    }
+
+    private static Map<Long, List<String>> multimap(Query query) {
+        Map<Long, List<String>> map = new HashMap<>();
+        for (Object row : query.getResultList()) {
+            Object[] c = (Object[]) row;
+            map.computeIfAbsent(((Number) c[0]).longValue(), k -> new ArrayList<>()).add((String) c[1]);
+        }
+        return map;
     }
 }

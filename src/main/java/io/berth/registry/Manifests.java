@@ -9,7 +9,11 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Manifests and tags: push, pull, delete, referrers. */
 @ApplicationScoped
@@ -87,16 +91,29 @@ public class Manifests {
             references.add(new ImageReference(null, position++, ImageReference.Kind.MANIFEST,
                     child.digest().toString(), child.size(), child.mediaType()));
         }
+        // Lock the referenced blobs in digest order (see Blobs#claim): collection cannot take them from now on.
+        Map<Digest, Long> blobSizes = new TreeMap<>(Comparator.comparing(Digest::toString));
         if (manifest.config() != null) {
-            size += requireBlob(repository, manifest.config().digest());
+            blobSizes.put(manifest.config().digest(), null);
+        }
+        for (Descriptor layer : manifest.layers()) {
+            if (!layer.isForeign()) { // foreign layers are served from their URLs, never stored here
+                blobSizes.put(layer.digest(), null);
+            }
+        }
+        for (Map.Entry<Digest, Long> blob : blobSizes.entrySet()) {
+            blob.setValue(blobs.claim(repository, blob.getKey()).orElseThrow(() -> blobUnknown(blob.getKey())).size());
+        }
+        if (manifest.config() != null) {
+            size += blobSizes.get(manifest.config().digest());
             references.add(new ImageReference(null, position++, ImageReference.Kind.CONFIG,
                     manifest.config().digest().toString(), manifest.config().size(), manifest.config().mediaType()));
         }
         for (Descriptor layer : manifest.layers()) {
             if (layer.isForeign()) {
-                continue; // served from its URLs, never stored here
+                continue;
             }
-            size += requireBlob(repository, layer.digest());
+            size += blobSizes.get(layer.digest());
             references.add(new ImageReference(null, position++, ImageReference.Kind.LAYER,
                     layer.digest().toString(), layer.size(), layer.mediaType()));
         }
@@ -109,10 +126,6 @@ public class Manifests {
         events.fire(new RegistryEvent.ImagePushed(repository.qualifiedName(), digest.toString(), manifest.mediaType(),
                 size, actor, now));
         return image;
-    }
-
-    private long requireBlob(Repository repository, Digest digest) {
-        return blobs.linked(repository, digest).orElseThrow(() -> blobUnknown(digest)).size();
     }
 
     private static RegistryException blobUnknown(Digest digest) {
@@ -179,14 +192,47 @@ public class Manifests {
         }
         Image image = reads.resolve(repository, ref).orElseThrow(() ->
                 new RegistryException(Problem.MANIFEST_UNKNOWN, "manifest unknown to registry", reference));
-        List<String> tags = em.createQuery("SELECT t.name FROM Tag t WHERE t.imageId = :image", String.class)
+        deleteImage(repository, image, actor, now, null);
+    }
+
+    /**
+     * Deletes an image that a lifecycle rule expired, as a user's delete would, unless it changed since the policy
+     * was evaluated: false, and nothing deleted, when it is gone, its tags are no longer {@code evaluatedTags}, or
+     * an index of the repository references it (one pushed after the evaluation).
+     */
+    @Transactional
+    public boolean expire(String repositoryName, String digest, List<String> evaluatedTags, int rulePriority,
+                          String actor) {
+        Repository repository = repositories.lock(repositories.require(repositoryName));
+        Image image = reads.findImage(repository, digest).orElse(null);
+        if (image == null || !new HashSet<>(tagsOf(image)).equals(new HashSet<>(evaluatedTags))) {
+            return false;
+        }
+        long parents = em.createQuery("SELECT COUNT(r) FROM ImageReference r, Image i WHERE r.digest = :digest"
+                        + " AND r.kind = 'MANIFEST' AND i.id = r.imageId AND i.repositoryId = :repository", Long.class)
+                .setParameter("digest", digest).setParameter("repository", repository.id()).getSingleResult();
+        if (parents > 0) {
+            return false;
+        }
+        cache.invalidate(repositoryName);
+        deleteImage(repository, image, actor, System.currentTimeMillis(), rulePriority);
+        return true;
+    }
+
+    private List<String> tagsOf(Image image) {
+        return em.createQuery("SELECT t.name FROM Tag t WHERE t.imageId = :image", String.class)
                 .setParameter("image", image.id()).getResultList();
+    }
+
+    private void deleteImage(Repository repository, Image image, String actor, long now, Integer expiredByRule) {
+        List<String> tags = tagsOf(image);
         em.createQuery("DELETE FROM Tag t WHERE t.imageId = :image").setParameter("image", image.id())
                 .executeUpdate();
         em.createQuery("DELETE FROM ImageReference r WHERE r.imageId = :image").setParameter("image", image.id())
                 .executeUpdate();
         em.remove(image);
-        events.fire(new RegistryEvent.ImageDeleted(repositoryName, image.digest(), tags, actor, now));
+        events.fire(new RegistryEvent.ImageDeleted(repository.qualifiedName(), image.digest(), tags, actor, now,
+                expiredByRule));
     }
 
     /** Manifests in the repository whose subject is {@code digest}, optionally of one artifact type. */

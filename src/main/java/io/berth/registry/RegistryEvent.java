@@ -44,8 +44,9 @@ public sealed interface RegistryEvent {
     record TagDeleted(String repository, String tag, String digest, String actor, long at) implements RegistryEvent {
     }
 
-    record ImageDeleted(String repository, String digest, List<String> tags, String actor, long at)
-            implements RegistryEvent {
+    /** An image was deleted with its tags; {@code expiredByRule} is the lifecycle rule that expired it, or null. */
+    record ImageDeleted(String repository, String digest, List<String> tags, String actor, long at,
+                        Integer expiredByRule) implements RegistryEvent {
     }
 
     record ImagePulled(String repository, String digest, String reference, String actor, long at)

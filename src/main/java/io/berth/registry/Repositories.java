@@ -176,6 +176,19 @@ public class Repositories {
         return repository;
     }
 
+    /** The qualified names of the repositories that have a lifecycle policy. */
+    public List<String> withLifecyclePolicy() {
+        return em.createQuery("SELECT r FROM Repository r WHERE r.lifecyclePolicy IS NOT NULL ORDER BY r.id",
+                Repository.class).getResultStream().map(Repository::qualifiedName).toList();
+    }
+
+    /** Records that the repository's lifecycle policy was applied at {@code when}. */
+    @Transactional
+    public void lifecycleEvaluated(String qualifiedName, long when) {
+        find(qualifiedName).ifPresent(repository -> em.find(Repository.class, repository.id())
+                .lifecycleEvaluatedAt(when));
+    }
+
     /** Replaces the repository policy (already validated by the caller), or removes it with null. */
     @Transactional
     public void setPolicy(String qualifiedName, String policy) {

@@ -30,6 +30,9 @@ public class Repository {
     @Column(name = "lifecycle_policy")
     private String lifecyclePolicy;
 
+    @Column(name = "lifecycle_evaluated_at")
+    private Long lifecycleEvaluatedAt;
+
     @Column(name = "tag_mutability")
     private String tagMutability = "MUTABLE";
 
@@ -83,6 +86,15 @@ public class Repository {
     /** {@code <account>/<name>}: how the domain addresses it. */
     public String qualifiedName() {
         return Names.qualify(accountId, name);
+    }
+
+    /** When the lifecycle policy was last applied (epoch millis), or null. */
+    public Long lifecycleEvaluatedAt() {
+        return lifecycleEvaluatedAt;
+    }
+
+    void lifecycleEvaluatedAt(long when) {
+        this.lifecycleEvaluatedAt = when;
     }
 
     /** The lifecycle policy (ECR's JSON), or null. */

@@ -59,11 +59,14 @@ public class UploadRecords {
         }
     }
 
-    /** The bytes are published in the store: record the blob, link it, and end the upload, in one transaction. */
+    /**
+     * The upload's digest is verified: publish its bytes as the blob, record and link it, and end the upload, in one
+     * transaction.
+     */
     @Transactional
     public void completed(String repositoryName, String uploadId, Digest digest, long size, String actor) {
         Repository repository = repositories.require(repositoryName);
-        blobs.recordStored(digest, size);
+        blobs.recordUpload(uploadId, digest, size);
         blobs.link(repository, digest);
         delete(uploadId);
         events.fire(new RegistryEvent.BlobUploaded(repositoryName, digest.toString(), size, actor,

@@ -85,15 +85,6 @@ public class Uploads {
                     "provided digest did not match uploaded content", digest.toString());
         }
         try {
-            if (store.size(digest).isPresent()) {
-                store.deleteUpload(uploadId); // already stored: content addressing makes this one redundant
-            } else {
-                store.publish(uploadId, digest);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
             records.completed(repositoryName, uploadId, digest, size, actor);
         } catch (RuntimeException concurrentInsert) {
             // Another upload of the same blob recorded it first; the row is there now, so this succeeds.

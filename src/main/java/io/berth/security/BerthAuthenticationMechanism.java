@@ -77,7 +77,8 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
     private AuthenticationStatus validate(HttpServletRequest request, HttpServletResponse response,
                                           HttpMessageContext context) throws IOException {
         String path = request.getRequestURI();
-        if (path.equals("/v2") || path.startsWith("/v2/")) {
+        if (path.equals("/v2") || path.startsWith("/v2/") || path.startsWith("/berth/")) {
+            // /berth/…: the registry's own administration, signed in as on /v2.
             return registry(request, response, context);
         }
         ApiProtocol protocol = ApiProtocol.of(request);

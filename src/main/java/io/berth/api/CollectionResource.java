@@ -1,0 +1,97 @@
+package io.berth.api;
+
+import io.berth.lifecycle.Housekeeping;
+import io.berth.registry.CollectionReport;
+import io.berth.security.Caller;
+import io.berth.security.SecuritySettings;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Optional;
+
+/**
+ * Garbage collection on demand, for the registry's administrators (of the bootstrap account, since collection
+ * spans every account): {@code POST /berth/gc} starts a run in the background, {@code GET /berth/gc} reports the
+ * latest one, while it runs and after. HTTP Basic, as on {@code /v2}.
+ */
+@Path("berth/gc")
+public class CollectionResource {
+
+    @Inject
+    Housekeeping housekeeping;
+
+    @Inject
+    SecuritySettings settings;
+
+    @Context
+    HttpServletRequest request;
+
+    @POST
+    public Response start() {
+        Response refusal = refusal();
+        if (refusal != null) {
+            return refusal;
+        }
+        if (!housekeeping.startCollection()) {
+            return error(409, "COLLECTION_RUNNING", "a garbage collection is running on this instance already");
+        }
+        return Response.accepted(report(housekeeping.lastCollection()).build().toString())
+                .type(MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    @GET
+    public Response latest() {
+        Response refusal = refusal();
+        if (refusal != null) {
+            return refusal;
+        }
+        Optional<CollectionReport> last = housekeeping.lastCollection();
+        if (last.isEmpty()) {
+            return error(404, "COLLECTION_UNKNOWN", "no garbage collection has run yet");
+        }
+        return Response.ok(report(last).build().toString(), MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    private Response refusal() {
+        if (!(request.getAttribute(Caller.ATTRIBUTE) instanceof Caller caller)) {
+            return error(401, "UNAUTHORIZED", "authentication required");
+        }
+        if (!caller.administrator() || !caller.accountId().equals(settings.bootstrapAccount())) {
+            return error(403, "DENIED", "only administrators of account " + settings.bootstrapAccount()
+                    + " collect garbage");
+        }
+        return null;
+    }
+
+    /** The report as JSON; a POST answers the run before it (or none) when the new one has not saved a row yet. */
+    private static JsonObjectBuilder report(Optional<CollectionReport> last) {
+        JsonObjectBuilder json = Json.createObjectBuilder();
+        last.ifPresent(r -> {
+            json.add("id", r.id()).add("state", r.state()).add("phase", r.phase()).add("startedAt", r.startedAt())
+                    .add("blobsStored", r.blobsStored()).add("blobsUnreferenced", r.blobsUnreferenced())
+                    .add("blobsDeleted", r.blobsDeleted()).add("bytesDeleted", r.bytesDeleted())
+                    .add("uploadsDeleted", r.uploadsDeleted());
+            if (r.finishedAt() != null) {
+                json.add("finishedAt", r.finishedAt()).add("millis", r.finishedAt() - r.startedAt());
+            }
+            if (r.message() != null) {
+                json.add("message", r.message());
+            }
+        });
+        return json;
+    }
+
+    private static Response error(int status, String code, String message) {
+        String body = Json.createObjectBuilder().add("errors", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                .add("code", code).add("message", message))).build().toString();
+        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body);
+        return status == 401 ? response.header("WWW-Authenticate", "Basic realm=\"Berth\"").build() : response.build();
+    }
+}
