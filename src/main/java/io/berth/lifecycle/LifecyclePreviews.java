@@ -69,7 +69,7 @@ public class LifecyclePreviews {
     }
 
     @Transactional
-    long begin(String qualifiedRepository, String policyText) {
+    public long begin(String qualifiedRepository, String policyText) {
         long repository = repositories.lock(repositories.require(qualifiedRepository)).id();
         List<?> status = em.createNativeQuery("SELECT status FROM lifecycle_preview WHERE repository_id = ?")
                 .setParameter(1, repository).getResultList();
@@ -96,7 +96,7 @@ public class LifecyclePreviews {
     }
 
     @Transactional
-    void complete(long repository, List<Expiry> plan) {
+    public void complete(long repository, List<Expiry> plan) {
         int position = 0;
         for (Expiry expiry : plan) {
             em.createNativeQuery("INSERT INTO lifecycle_preview_image (repository_id, position, digest, tags,"
@@ -110,7 +110,7 @@ public class LifecyclePreviews {
     }
 
     @Transactional
-    void fail(long repository) {
+    public void fail(long repository) {
         finish(repository, FAILED);
     }
 

@@ -28,7 +28,7 @@ class CollectionSteps {
     }
 
     @Transactional
-    CollectionReport start(String owner, long now) {
+    public CollectionReport start(String owner, long now) {
         // One run at a time holds the collection lease, so the next id is free (the primary key checks it).
         long id = number(em.createNativeQuery("SELECT COALESCE(MAX(id), 0) + 1 FROM collection_run")
                 .getSingleResult());
@@ -44,7 +44,7 @@ class CollectionSteps {
     }
 
     @Transactional
-    void save(CollectionReport report) {
+    public void save(CollectionReport report) {
         em.createNativeQuery("UPDATE collection_run SET state = ?, phase = ?, finished_at = ?, blobs_unreferenced = ?,"
                         + " blobs_deleted = ?, bytes_deleted = ?, uploads_deleted = ?, message = ? WHERE id = ?")
                 .setParameter(1, report.state()).setParameter(2, report.phase())
@@ -56,7 +56,7 @@ class CollectionSteps {
 
     /** The latest runs, newest first. */
     @Transactional
-    List<CollectionReport> latest(int limit) {
+    public List<CollectionReport> latest(int limit) {
         List<CollectionReport> reports = new ArrayList<>();
         for (Object row : em.createNativeQuery("SELECT id, state, phase, owner, started_at, finished_at, blobs_stored,"
                         + " blobs_unreferenced, blobs_deleted, bytes_deleted, uploads_deleted, message"
@@ -76,7 +76,7 @@ class CollectionSteps {
 
     /** Up to {@code limit} blobs after {@code after} (digest order) in {@code state}, and for LIVE, unreferenced. */
     @Transactional
-    List<String> page(String state, String after, int limit) {
+    public List<String> page(String state, String after, int limit) {
         String unreferenced = state.equals(Blob.LIVE)
                 ? " AND NOT EXISTS (SELECT 1 FROM image_reference r WHERE r.digest = b.digest)" : "";
         List<?> rows = em.createNativeQuery("SELECT b.digest FROM blob b WHERE b.state = ? AND b.digest > ?"
@@ -90,7 +90,7 @@ class CollectionSteps {
      * after each row is locked; see the argument in {@link Blobs}. Claimed blobs lose their repository links.
      */
     @Transactional
-    List<Claimed> claim(List<String> digests, long cutoff) {
+    public List<Claimed> claim(List<String> digests, long cutoff) {
         List<Claimed> claimed = new ArrayList<>();
         for (String digest : digests) {
             Blob blob = em.find(Blob.class, digest, LockModeType.PESSIMISTIC_WRITE);
@@ -116,7 +116,7 @@ class CollectionSteps {
      * A crash after a file went and before the commit leaves the row DELETING: the next run deletes it.
      */
     @Transactional
-    List<Claimed> sweep(List<String> digests) {
+    public List<Claimed> sweep(List<String> digests) {
         List<Claimed> deleted = new ArrayList<>();
         for (String digest : digests) {
             Blob blob = em.find(Blob.class, digest, LockModeType.PESSIMISTIC_WRITE);
@@ -136,13 +136,13 @@ class CollectionSteps {
 
     /** Uploads untouched since {@code cutoff}. */
     @Transactional
-    List<String> abandonedUploads(long cutoff, int limit) {
+    public List<String> abandonedUploads(long cutoff, int limit) {
         return em.createQuery("SELECT u.id FROM Upload u WHERE u.touchedAt < :cutoff ORDER BY u.id", String.class)
                 .setParameter("cutoff", cutoff).setMaxResults(limit).getResultList();
     }
 
     @Transactional
-    void deleteUpload(String uploadId) {
+    public void deleteUpload(String uploadId) {
         Upload upload = em.find(Upload.class, uploadId);
         if (upload != null) {
             em.remove(upload);
