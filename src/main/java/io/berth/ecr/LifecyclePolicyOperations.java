@@ -92,10 +92,6 @@ public class LifecyclePolicyOperations {
     JsonObjectBuilder getLifecyclePolicyPreview(Call call) {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:GetLifecyclePolicyPreview", repository, call.sourceIp());
-        LifecyclePreviews.Preview preview = previews.find(repository).orElseThrow(() -> new EcrException(
-                "LifecyclePolicyPreviewNotFoundException", "There is no dry run for the repository with name '"
-                + Names.split(repository).name() + "' in the registry with id '" + Names.split(repository).accountId()
-                + "'"));
         ImageListing.TagStatus status = ImageOperations.tagStatus(call.input());
         List<ImageOperations.ImageId> ids = call.input().containsKey("imageIds")
                 ? ImageOperations.imageIds(call.input()) : null;
@@ -103,12 +99,16 @@ public class LifecyclePolicyOperations {
             throw new EcrException("InvalidParameterException",
                     "nextToken and maxResults cannot be used with imageIds");
         }
+        int limit = RepositoryInput.maxResults(call.input(), 100);
+        LifecyclePreviews.Preview preview = previews.find(repository).orElseThrow(() -> new EcrException(
+                "LifecyclePolicyPreviewNotFoundException", "There is no dry run for the repository with name '"
+                + Names.split(repository).name() + "' in the registry with id '" + Names.split(repository).accountId()
+                + "'"));
         List<LifecyclePreviews.Result> results = previews.results(repository).stream()
                 .filter(r -> status == ImageListing.TagStatus.ANY
                         || (status == ImageListing.TagStatus.TAGGED) != r.tags().isEmpty())
                 .filter(r -> ids == null || ids.stream().anyMatch(id -> names(id, r)))
                 .toList();
-        int limit = RepositoryInput.maxResults(call.input(), 100);
         String scope = repository + "/" + status;
         int offset = ids != null ? 0 : pageTokens.readOffset(call.string("nextToken"), "GetLifecyclePolicyPreview",
                 scope);

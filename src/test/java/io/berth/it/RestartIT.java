@@ -33,60 +33,31 @@ class RestartIT {
 
     private static final int PORT = 5057;
     private final RegistryHttp registry = new RegistryHttp("http://127.0.0.1:" + PORT);
+    private ServerProcess server;
     private Path data;
-    private Process server;
 
     @BeforeEach
-    void freshDataDirectory() throws IOException {
-        Path itDir = Files.createDirectories(Path.of(System.getProperty("berth.it.dir", "target/it")));
-        data = Files.createTempDirectory(itDir.toAbsolutePath(), "restart-data-");
+    void freshDataDirectory() {
+        server = new ServerProcess("restart-data", PORT, Map.of("BERTH_JAVA_OPTS", "-Xmx256m",
+                "BERTH_TOKEN_SECONDS", String.valueOf(TOKEN_SECONDS), "BERTH_ANONYMOUS_PULL", "true"));
+        data = server.data;
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (server != null && server.isAlive()) {
-            server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
+        server.close();
     }
 
     private void start() throws Exception {
-        Path project = Path.of(System.getProperty("user.dir"));
-        ProcessBuilder builder = new ProcessBuilder(project.resolve("server-config/run.sh").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("server.log").toFile()));
-        Map<String, String> env = builder.environment();
-        env.put("BERTH_SKIP_BUILD", "1");
-        env.put("BERTH_PORT", String.valueOf(PORT));
-        env.put("BERTH_DATA_DIR", data.toString());
-        env.put("BERTH_JAVA_OPTS", "-Xmx256m");
-        env.put("BERTH_ADMIN_PASSWORD", RegistryHttp.ADMIN_PASSWORD);
-        env.put("BERTH_TOKEN_SECONDS", String.valueOf(TOKEN_SECONDS));
-        env.put("BERTH_ANONYMOUS_PULL", "true");
-        server = builder.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (true) {
-            try {
-                if (registry.get("/v2/").statusCode() == 200) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // connection refused while it starts
-            }
-            if (!server.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("server did not start: " + Files.readString(data.resolve("server.log")));
-            }
-            Thread.sleep(250);
-        }
+        server.start();
     }
 
     private void stopGracefully() throws InterruptedException {
-        server.destroy(); // SIGTERM to the run script, which exec'd java
-        assertTrue(server.waitFor(60, TimeUnit.SECONDS), "SIGTERM stops the server");
+        server.stopGracefully();
     }
 
     private void kill() throws InterruptedException {
-        server.destroyForcibly();
-        assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+        server.kill();
     }
 
     /** Login tokens live this long here, so that a test can watch one expire. */

@@ -1,0 +1,245 @@
+package io.berth.it;
+
+import static io.berth.it.RegistryHttp.OCI_MANIFEST;
+import static io.berth.it.RegistryHttp.bytes;
+import static io.berth.it.RegistryHttp.sha256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Garbage collection online, under fire: clients keep pushing images that share layers (uploading, skipping blobs
+ * the registry has, mounting them across repositories) while another deletes images and collection runs again and
+ * again with no grace period at all. At the end every remaining image pulls completely with verified digests, and
+ * a last collection leaves exactly the blobs they reference. {@code berth.stress.seconds} sets how long it runs
+ * (short in the test command; {@code mvn verify -Pstress} runs it for ten minutes).
+ */
+class CollectionStressIT {
+
+    private static final int PORT = 5059;
+    private static final List<String> REPOSITORIES = List.of("stress/a", "stress/b");
+    private static final int LAYERS = 12;
+    private static ServerProcess server;
+    private static RegistryHttp registry;
+
+    private final AtomicLong pushed = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong mounted = new AtomicLong();
+    private final AtomicLong deleted = new AtomicLong();
+    private final AtomicLong collections = new AtomicLong();
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new ServerProcess("stress", PORT, Map.of("BERTH_GC_GRACE_SECONDS", "0",
+                "BERTH_GC_INTERVAL_SECONDS", "1", "BERTH_JAVA_OPTS", "-Xmx384m")).start();
+        registry = server.registry;
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        server.close();
+    }
+
+    @Test
+    void everyRemainingImagePullsCompletelyAfterPushesDeletesAndCollectionsRanTogether() throws Exception {
+        long seconds = Long.getLong("berth.stress.seconds", 20);
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        ExecutorService threads = Executors.newFixedThreadPool(5);
+        List<Future<?>> work = new ArrayList<>();
+        for (int pusher = 0; pusher < 3; pusher++) {
+            int id = pusher;
+            work.add(threads.submit(() -> push(id, deadline)));
+        }
+        work.add(threads.submit(() -> deleteImages(deadline)));
+        work.add(threads.submit(() -> collectRepeatedly(deadline)));
+        threads.shutdown();
+        for (Future<?> future : work) {
+            future.get(); // rethrows a failed request
+        }
+
+        // What is left, after a last collection with nobody pushing: every image whole, every unused blob gone.
+        collectOnce();
+        Set<String> referenced = new TreeSet<>();
+        int images = 0;
+        for (String repository : REPOSITORIES) {
+            for (String tag : tags(repository)) {
+                LifecycleIT.assertPullsCompletely(registry, repository, tag);
+                referenced.addAll(blobsOf(registry.get("/v2/" + repository + "/manifests/" + tag,
+                        "Accept", OCI_MANIFEST).body()));
+                images++;
+            }
+        }
+        System.out.printf("stress: %d s, %d images pushed (%d pushes refused and retried, %d blobs mounted),"
+                        + " %d deleted, %d collections, %d images left with %d blobs%n", seconds, pushed.get(),
+                refused.get(), mounted.get(), deleted.get(), collections.get(), images, referenced.size());
+        assertTrue(pushed.get() > 0 && deleted.get() > 0 && collections.get() > 0, "everything ran");
+        assertTrue(images > 0, "some images are left to check");
+        assertEquals(referenced, blobFiles(), "the store holds exactly the blobs the remaining images reference");
+    }
+
+    /** Pushes images (a unique config, three of a few shared layers) the way docker does, until the deadline. */
+    private void push(int pusher, long deadline) {
+        Random random = new Random(pusher);
+        for (int n = 0; System.nanoTime() < deadline; n++) {
+            String repository = REPOSITORIES.get(random.nextInt(REPOSITORIES.size()));
+            byte[] config = bytes("{\"architecture\":\"amd64\",\"os\":\"linux\",\"pusher\":" + pusher + ",\"n\":" + n
+                    + "}");
+            List<byte[]> layers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                layers.add(layer(random.nextInt(LAYERS)));
+            }
+            String manifest = manifest(config, layers);
+            String tag = "p" + pusher + "-" + n;
+            for (int attempt = 0; ; attempt++) {
+                ensureBlob(repository, config);
+                layers.forEach(layer -> ensureBlob(repository, layer));
+                HttpResponse<String> put = registry.putManifest(repository, tag, OCI_MANIFEST, manifest);
+                if (put.statusCode() == 201) {
+                    pushed.incrementAndGet();
+                    break;
+                }
+                // Collection took a blob between the check and the manifest (no grace period here): push again.
+                assertEquals(400, put.statusCode(), put.body());
+                assertEquals("MANIFEST_BLOB_UNKNOWN", RegistryHttp.errorCode(put));
+                refused.incrementAndGet();
+                assertTrue(attempt < 20, "a push keeps being refused");
+            }
+        }
+    }
+
+    /** HEAD, then a mount from the other repository, then an upload: what docker and skopeo do. */
+    private void ensureBlob(String repository, byte[] content) {
+        String digest = sha256(content);
+        int head = registry.send("HEAD", "/v2/" + repository + "/blobs/" + digest, null).statusCode();
+        if (head == 200) {
+            return;
+        }
+        assertEquals(404, head);
+        String from = REPOSITORIES.get(1 - REPOSITORIES.indexOf(repository));
+        HttpResponse<String> mount = registry.send("POST", "/v2/" + repository + "/blobs/uploads/?mount=" + digest
+                + "&from=" + from, null);
+        if (mount.statusCode() == 201) {
+            mounted.incrementAndGet();
+            return;
+        }
+        assertEquals(202, mount.statusCode(), mount.body());
+        String location = mount.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> put = registry.send("PUT", location + (location.contains("?") ? "&" : "?")
+                + "digest=" + digest, content, "Content-Type", "application/octet-stream");
+        assertEquals(201, put.statusCode(), put.body());
+    }
+
+    private void deleteImages(long deadline) {
+        Random random = new Random(99);
+        while (System.nanoTime() < deadline) {
+            String repository = REPOSITORIES.get(random.nextInt(REPOSITORIES.size()));
+            List<String> tags = tags(repository);
+            if (tags.size() > 3) {
+                String tag = tags.get(random.nextInt(tags.size()));
+                HttpResponse<String> head = registry.send("HEAD", "/v2/" + repository + "/manifests/" + tag, null,
+                        "Accept", OCI_MANIFEST);
+                if (head.statusCode() == 200) {
+                    String digest = head.headers().firstValue("Docker-Content-Digest").orElseThrow();
+                    int status = registry.send("DELETE", "/v2/" + repository + "/manifests/" + digest, null)
+                            .statusCode();
+                    assertTrue(status == 202 || status == 404, "delete answered " + status);
+                    deleted.incrementAndGet();
+                }
+            }
+            sleep(30);
+        }
+    }
+
+    /** On demand, besides the 1-second timer: a 409 means one is running already. */
+    private void collectRepeatedly(long deadline) {
+        while (System.nanoTime() < deadline) {
+            int status = registry.send("POST", "/berth/gc", null).statusCode();
+            assertTrue(status == 202 || status == 409, "collection answered " + status);
+            sleep(200);
+        }
+    }
+
+    private void collectOnce() throws InterruptedException {
+        int before = RegistryHttp.json(registry.get("/berth/gc").body()).getInt("id");
+        LifecycleIT.waitUntil(Duration.ofSeconds(60), () -> {
+            JsonObject last = RegistryHttp.json(registry.get("/berth/gc").body());
+            if (last.getInt("id") <= before || last.getString("state").equals("RUNNING")) {
+                return false;
+            }
+            collections.set(last.getInt("id"));
+            assertEquals("COMPLETE", last.getString("state"), last.toString());
+            return true;
+        });
+    }
+
+    private static List<String> tags(String repository) {
+        HttpResponse<String> list = registry.get("/v2/" + repository + "/tags/list?n=10000");
+        if (list.statusCode() == 404) {
+            return List.of();
+        }
+        assertEquals(200, list.statusCode(), list.body());
+        JsonObject json = RegistryHttp.json(list.body());
+        return json.isNull("tags") ? List.of() : json.getJsonArray("tags").getValuesAs(JsonString.class).stream()
+                .map(JsonString::getString).toList();
+    }
+
+    private static Set<String> blobsOf(String manifest) {
+        JsonObject json = RegistryHttp.json(manifest);
+        return Stream.concat(Stream.of(json.getJsonObject("config")),
+                        json.getJsonArray("layers").getValuesAs(JsonObject.class).stream())
+                .map(descriptor -> descriptor.getString("digest")).collect(Collectors.toSet());
+    }
+
+    private static byte[] layer(int index) {
+        return RegistryHttp.random(64 * 1024, index);
+    }
+
+    private static String manifest(byte[] config, List<byte[]> layers) {
+        StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
+                + sha256(config) + "\",\"size\":" + config.length + "},\"layers\":[");
+        for (int i = 0; i < layers.size(); i++) {
+            json.append(i > 0 ? "," : "").append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",")
+                    .append("\"digest\":\"").append(sha256(layers.get(i))).append("\",\"size\":")
+                    .append(layers.get(i).length).append('}');
+        }
+        return json.append("]}").toString();
+    }
+
+    private static Set<String> blobFiles() throws Exception {
+        try (Stream<Path> files = Files.walk(server.data.resolve("blobs"))) {
+            return files.filter(Files::isRegularFile)
+                    .map(f -> f.getParent().getParent().getFileName() + ":" + f.getFileName())
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

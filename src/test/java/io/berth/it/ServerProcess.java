@@ -1,0 +1,91 @@
+package io.berth.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Berth started with the README's own run script, in a data directory of its own, with settings that the shared
+ * Arquillian deployment cannot have (short timers, a small heap): stopped gracefully, killed, started again.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    final Path data;
+    final RegistryHttp registry;
+    private final int port;
+    private final Map<String, String> settings;
+    private Process process;
+
+    /** A server on {@code port} in a new data directory under the tests' directory; {@code settings} are BERTH_… */
+    ServerProcess(String name, int port, Map<String, String> settings) {
+        try {
+            Path itDir = Files.createDirectories(Path.of(System.getProperty("berth.it.dir", "target/it")));
+            this.data = Files.createTempDirectory(itDir.toAbsolutePath(), name + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.port = port;
+        this.settings = new HashMap<>(settings);
+        this.registry = new RegistryHttp("http://127.0.0.1:" + port);
+    }
+
+    ServerProcess start() throws Exception {
+        Path project = Path.of(System.getProperty("user.dir"));
+        ProcessBuilder builder = new ProcessBuilder(project.resolve("server-config/run.sh").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("server.log").toFile()));
+        Map<String, String> env = builder.environment();
+        env.put("BERTH_SKIP_BUILD", "1");
+        env.put("BERTH_PORT", String.valueOf(port));
+        env.put("BERTH_DATA_DIR", data.toString());
+        env.put("BERTH_ADMIN_PASSWORD", RegistryHttp.ADMIN_PASSWORD);
+        env.putAll(settings);
+        process = builder.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            try {
+                if (registry.get("/v2/").statusCode() == 200) {
+                    return this;
+                }
+            } catch (RuntimeException notYet) {
+                // connection refused while it starts
+            }
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("server did not start: " + log());
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** SIGTERM to the run script, which exec'd java. */
+    void stopGracefully() throws InterruptedException {
+        process.destroy();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "SIGTERM stops the server");
+    }
+
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+    }
+
+    String log() {
+        try {
+            return Files.readString(data.resolve("server.log"));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}
