@@ -39,8 +39,13 @@ public class CollectionResource {
         if (refusal != null) {
             return refusal;
         }
-        if (!housekeeping.startCollection()) {
+        Housekeeping.Start start = housekeeping.startCollection();
+        if (start == Housekeeping.Start.RUNNING_HERE) {
             return error(409, "COLLECTION_RUNNING", "a garbage collection is running on this instance already");
+        }
+        if (start == Housekeeping.Start.LEASED_ELSEWHERE) {
+            return error(409, "COLLECTION_LEASED", "another instance holds the collection lease: it is collecting,"
+                    + " or stopped less than " + Housekeeping.LEASE.toSeconds() + " s ago");
         }
         return Response.accepted(report(housekeeping.lastCollection()).build().toString())
                 .type(MediaType.APPLICATION_JSON_TYPE).build();

@@ -23,7 +23,7 @@ public class Housekeeping {
     static final String LIFECYCLE = "lifecycle";
     static final String COLLECTION = "collection";
     /** A lease lasts this long unless renewed: an instance that stops is replaced within it. */
-    static final Duration LEASE = Duration.ofSeconds(60);
+    public static final Duration LEASE = Duration.ofSeconds(30);
     private static final Logger LOG = Logger.getLogger(Housekeeping.class.getName());
 
     @Inject
@@ -56,16 +56,22 @@ public class Housekeeping {
                 settings.uploadExpiry(), leases.owner(), () -> leases.acquire(COLLECTION, LEASE)));
     }
 
+    /** What became of an administrator's request for a collection. */
+    public enum Start { STARTED, RUNNING_HERE, LEASED_ELSEWHERE }
+
     /**
-     * Starts a collection in the background for an administrator: false when one is running already on this
-     * instance (another instance's run makes this one end at once, FAILED, as the lease says).
+     * Starts a collection in the background for an administrator, unless one runs on this instance already or
+     * another instance holds the lease (it is collecting, or stopped less than a lease period ago).
      */
-    public boolean startCollection() {
+    public Start startCollection() {
         if (collectionRunning.get()) {
-            return false;
+            return Start.RUNNING_HERE;
+        }
+        if (!leases.acquire(COLLECTION, LEASE)) {
+            return Start.LEASED_ELSEWHERE;
         }
         executor.submit(this::runCollection);
-        return true;
+        return Start.STARTED;
     }
 
     public Optional<CollectionReport> lastCollection() {

@@ -4,6 +4,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
@@ -19,6 +20,7 @@ import jakarta.inject.Inject;
  */
 @Singleton
 @Startup
+@DependsOn("SchemaMigration") // the jobs need the schema
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN) // a long run must not hold the other timer up
 public class HousekeepingTimers {
 

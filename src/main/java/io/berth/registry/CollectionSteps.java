@@ -29,6 +29,11 @@ class CollectionSteps {
 
     @Transactional
     public CollectionReport start(String owner, long now) {
+        // Only the lease holder collects: a run still RUNNING here ended with its instance.
+        em.createNativeQuery("UPDATE collection_run SET state = ?, phase = 'done', message = ? WHERE state = ?")
+                .setParameter(1, CollectionReport.FAILED)
+                .setParameter(2, "interrupted: its instance stopped during the run; this run finishes its work")
+                .setParameter(3, CollectionReport.RUNNING).executeUpdate();
         // One run at a time holds the collection lease, so the next id is free (the primary key checks it).
         long id = number(em.createNativeQuery("SELECT COALESCE(MAX(id), 0) + 1 FROM collection_run")
                 .getSingleResult());

@@ -79,23 +79,80 @@ class CollectionStressIT {
         }
 
         // What is left, after a last collection with nobody pushing: every image whole, every unused blob gone.
-        collectOnce();
+        collectOnce(registry);
         Set<String> referenced = new TreeSet<>();
+        int images = assertEveryImagePullsCompletely(registry, referenced);
+        System.out.printf("stress: %d s, %d images pushed (%d pushes refused and retried, %d blobs mounted),"
+                        + " %d deleted, %d collections, %d images left with %d blobs%n", seconds, pushed.get(),
+                refused.get(), mounted.get(), deleted.get(), collections.get(), images, referenced.size());
+        assertTrue(pushed.get() > 0 && deleted.get() > 0 && collections.get() > 0, "everything ran");
+        assertTrue(images > 0, "some images are left to check");
+        assertEquals(referenced, blobFiles(server), "the store holds exactly the blobs the remaining images reference");
+    }
+
+    @Test
+    void aCollectionKilledMidwayIsFinishedByTheNextRunAndLosesNothingReferenced() throws Exception {
+        // A server of its own that collects only when asked, so that the kill lands inside one long run.
+        try (ServerProcess crashing = new ServerProcess("crash", PORT + 1, Map.of("BERTH_GC_GRACE_SECONDS", "0",
+                "BERTH_GC_INTERVAL_SECONDS", "86400")).start()) {
+            RegistryHttp http = crashing.registry;
+            String repository = "stress/crash";
+            byte[] config = bytes("{\"kept\":true}");
+            byte[] layer = RegistryHttp.random(4096, -1);
+            http.pushBlob(repository, config);
+            http.pushBlob(repository, layer);
+            assertEquals(201, http.putManifest(repository, "kept", OCI_MANIFEST, manifest(config, List.of(layer)))
+                    .statusCode());
+            ExecutorService uploaders = Executors.newFixedThreadPool(4);
+            List<Future<?>> uploads = new ArrayList<>();
+            for (int i = 0; i < 4_000; i++) {
+                byte[] garbage = bytes("garbage " + i);
+                uploads.add(uploaders.submit(() -> http.pushBlob(repository, garbage)));
+            }
+            for (Future<?> upload : uploads) {
+                upload.get();
+            }
+            uploaders.shutdown();
+
+            assertEquals(202, http.send("POST", "/berth/gc", null).statusCode());
+            JsonObject[] atKill = new JsonObject[1];
+            LifecycleIT.waitUntil(Duration.ofSeconds(60), () -> {
+                HttpResponse<String> report = http.get("/berth/gc");
+                atKill[0] = report.statusCode() == 200 ? RegistryHttp.json(report.body()) : null;
+                return atKill[0] != null && atKill[0].getJsonNumber("blobsDeleted").longValue() > 0;
+            });
+            crashing.kill();
+            System.out.println("stress: killed during collection " + atKill[0]);
+            crashing.start();
+            // The killed instance's lease lapses within its period (30 s); until then the restarted one may not.
+            LifecycleIT.waitUntil(Duration.ofSeconds(90), () -> {
+                HttpResponse<String> refused = http.send("POST", "/berth/gc", null);
+                return refused.statusCode() == 202 || !RegistryHttp.errorCode(refused).equals("COLLECTION_LEASED");
+            });
+
+            collectOnce(http);
+            Set<String> referenced = new TreeSet<>();
+            assertEquals(1, assertEveryImagePullsCompletely(http, referenced));
+            assertEquals(referenced, blobFiles(crashing), "the next run finished the killed one's deletions");
+            assertEquals(404, http.send("HEAD", "/v2/" + repository + "/blobs/" + sha256(bytes("garbage 1")), null)
+                    .statusCode());
+        }
+    }
+
+    /** Pulls every tagged image of every repository; adds the blobs they reference to {@code referenced}. */
+    private static int assertEveryImagePullsCompletely(RegistryHttp registry, Set<String> referenced) {
         int images = 0;
-        for (String repository : REPOSITORIES) {
-            for (String tag : tags(repository)) {
+        JsonObject catalog = RegistryHttp.json(registry.get("/v2/_catalog?n=1000").body());
+        for (JsonString name : catalog.getJsonArray("repositories").getValuesAs(JsonString.class)) {
+            String repository = name.getString();
+            for (String tag : tags(registry, repository)) {
                 LifecycleIT.assertPullsCompletely(registry, repository, tag);
                 referenced.addAll(blobsOf(registry.get("/v2/" + repository + "/manifests/" + tag,
                         "Accept", OCI_MANIFEST).body()));
                 images++;
             }
         }
-        System.out.printf("stress: %d s, %d images pushed (%d pushes refused and retried, %d blobs mounted),"
-                        + " %d deleted, %d collections, %d images left with %d blobs%n", seconds, pushed.get(),
-                refused.get(), mounted.get(), deleted.get(), collections.get(), images, referenced.size());
-        assertTrue(pushed.get() > 0 && deleted.get() > 0 && collections.get() > 0, "everything ran");
-        assertTrue(images > 0, "some images are left to check");
-        assertEquals(referenced, blobFiles(), "the store holds exactly the blobs the remaining images reference");
+        return images;
     }
 
     /** Pushes images (a unique config, three of a few shared layers) the way docker does, until the deadline. */
@@ -180,8 +237,12 @@ class CollectionStressIT {
         }
     }
 
-    private void collectOnce() throws InterruptedException {
+    /** Waits for a collection that starts after now (the timer's, or one asked for) to complete. */
+    private void collectOnce(RegistryHttp registry) throws InterruptedException {
         int before = RegistryHttp.json(registry.get("/berth/gc").body()).getInt("id");
+        // 409: one is running; the next (the timer's) is then the one waited for.
+        int status = registry.send("POST", "/berth/gc", null).statusCode();
+        assertTrue(status == 202 || status == 409, "collection answered " + status);
         LifecycleIT.waitUntil(Duration.ofSeconds(60), () -> {
             JsonObject last = RegistryHttp.json(registry.get("/berth/gc").body());
             if (last.getInt("id") <= before || last.getString("state").equals("RUNNING")) {
@@ -194,6 +255,10 @@ class CollectionStressIT {
     }
 
     private static List<String> tags(String repository) {
+        return tags(registry, repository);
+    }
+
+    private static List<String> tags(RegistryHttp registry, String repository) {
         HttpResponse<String> list = registry.get("/v2/" + repository + "/tags/list?n=10000");
         if (list.statusCode() == 404) {
             return List.of();
@@ -227,7 +292,7 @@ class CollectionStressIT {
         return json.append("]}").toString();
     }
 
-    private static Set<String> blobFiles() throws Exception {
+    private static Set<String> blobFiles(ServerProcess server) throws Exception {
         try (Stream<Path> files = Files.walk(server.data.resolve("blobs"))) {
             return files.filter(Files::isRegularFile)
                     .map(f -> f.getParent().getParent().getFileName() + ":" + f.getFileName())
