@@ -70,7 +70,8 @@ public class LifecycleRuns {
         repositories.lifecycleEvaluated(qualifiedRepository, started);
         Applied applied = new Applied(qualifiedRepository, plan.size(), expired, System.currentTimeMillis() - started);
         if (expired > 0) {
-            LOG.info(() -> "lifecycle policy of " + qualifiedRepository + " expired " + applied.expired() + " images");
+            LOG.info(() -> "lifecycle policy of " + qualifiedRepository + " expired " + applied.expired() + " of "
+                    + applied.planned() + " planned images in " + applied.millis() + " ms");
         }
         return applied;
     }

@@ -1,20 +1,29 @@
 package io.berth.registry;
 
+import io.berth.storage.BlobStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * Online garbage collection: deletes the blobs that no image of any repository references and no push has used
  * within the grace period, and the uploads abandoned for longer than their expiry, while pushes and pulls go on.
  * Why a blob a push uses is never deleted is argued in {@link Blobs}; the steps are in {@link CollectionSteps}.
  *
- * <p>A run first finishes the deletions a crashed run left (rows still DELETING), then removes abandoned uploads,
- * then claims and deletes unreferenced blobs a page at a time. Its progress is saved after every page, so that any
+ * <p>A run first claims the files that no row names (left by an upload that crashed before its row committed),
+ * then finishes the deletions those and a crashed run left (rows still DELETING), removes abandoned uploads, and
+ * claims and deletes unreferenced blobs a page at a time. Its progress is saved after every page, so that any
  * instance can report it.
  */
 @ApplicationScoped
@@ -25,6 +34,9 @@ public class BlobCollector {
 
     @Inject
     CollectionSteps steps;
+
+    @Inject
+    BlobStore store;
 
     /**
      * Runs one collection. {@code stillOwner} is asked after every page (and renews the caller's lease); when it
@@ -65,7 +77,11 @@ public class BlobCollector {
         long bytes = 0;
         long uploads = 0;
 
-        // What a crashed or stopped run claimed and did not finish.
+        report = report.progressed("orphans", unreferenced, deleted, bytes, uploads);
+        steps.save(report);
+        claimOrphans();
+
+        // What a crashed or stopped run claimed and did not finish, and the orphans.
         report = report.progressed("resuming", unreferenced, deleted, bytes, uploads);
         steps.save(report);
         String after = "";
@@ -100,6 +116,28 @@ public class BlobCollector {
             report = checkpoint(report.progressed("collecting", unreferenced, deleted, bytes, uploads), stillOwner);
         }
         return report.progressed("done", unreferenced, deleted, bytes, uploads);
+    }
+
+    private void claimOrphans() {
+        try (Stream<BlobStore.StoredBlob> files = store.list()) {
+            Map<String, Long> page = new HashMap<>();
+            for (Iterator<BlobStore.StoredBlob> it = files.iterator(); it.hasNext(); ) {
+                BlobStore.StoredBlob file = it.next();
+                page.put(file.digest().toString(), file.size());
+                if (page.size() == PAGE || !it.hasNext()) {
+                    for (String orphan : steps.withoutRows(new ArrayList<>(page.keySet()))) {
+                        try {
+                            steps.claimOrphan(orphan, page.get(orphan));
+                        } catch (RuntimeException uploadedMeanwhile) {
+                            // its row is being inserted by an upload: not an orphan
+                        }
+                    }
+                    page.clear();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private CollectionReport checkpoint(CollectionReport report, BooleanSupplier stillOwner) {

@@ -139,6 +139,31 @@ class CollectionSteps {
         return deleted;
     }
 
+    /** Those of the digests that no blob row names. */
+    @Transactional
+    public List<String> withoutRows(List<String> digests) {
+        List<String> rows = em.createQuery("SELECT b.digest FROM Blob b WHERE b.digest IN :digests", String.class)
+                .setParameter("digests", digests).getResultList();
+        List<String> orphans = new ArrayList<>(digests);
+        orphans.removeAll(rows);
+        return orphans;
+    }
+
+    /**
+     * Claims a file that no row names (an upload's, whose transaction did not commit after the file was published)
+     * by inserting its row as DELETING; the sweep then deletes it. An upload publishing the same blob right now has
+     * inserted its row first and not committed yet: this insert fails on the key, and the file stays.
+     */
+    @Transactional
+    public void claimOrphan(String digest, long size) {
+        if (em.find(Blob.class, digest, LockModeType.PESSIMISTIC_WRITE) == null) {
+            Blob orphan = new Blob(digest, size, System.currentTimeMillis());
+            orphan.claimForDeletion();
+            em.persist(orphan);
+            em.flush();
+        }
+    }
+
     /** Uploads untouched since {@code cutoff}. */
     @Transactional
     public List<String> abandonedUploads(long cutoff, int limit) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.security.MessageDigest;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * Content-addressed blob storage. Knows digests and byte ranges, never repositories or users.
@@ -19,6 +20,16 @@ public interface BlobStore {
 
     /** Opens a published blob for reading; the caller closes it. */
     SeekableByteChannel open(Digest digest) throws IOException;
+
+    /**
+     * Every published blob, with its size, for garbage collection to find files that no database row names; the
+     * caller closes the stream.
+     */
+    Stream<StoredBlob> list() throws IOException;
+
+    /** A published blob as the store sees it. */
+    record StoredBlob(Digest digest, long size) {
+    }
 
     /** Deletes a published blob; a missing blob is not an error. */
     void delete(Digest digest) throws IOException;

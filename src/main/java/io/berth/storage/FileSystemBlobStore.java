@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Blobs as files under a root directory: {@code blobs/<algorithm>/<first two hex>/<hex>} for published blobs,
@@ -58,6 +59,24 @@ public class FileSystemBlobStore implements BlobStore {
     @Override
     public SeekableByteChannel open(Digest digest) throws IOException {
         return FileChannel.open(blobPath(digest), StandardOpenOption.READ);
+    }
+
+    @Override
+    public Stream<StoredBlob> list() throws IOException {
+        // blobs/<algorithm>/<two hex>/<hex>: anything else is not a blob this store wrote.
+        return Files.find(blobs, 3, (path, attributes) -> attributes.isRegularFile()
+                        && blobs.relativize(path).getNameCount() == 3)
+                .flatMap(path -> {
+                    String name = path.getParent().getParent().getFileName() + ":" + path.getFileName();
+                    if (!Digest.isDigest(name)) {
+                        return Stream.empty();
+                    }
+                    try {
+                        return Stream.of(new StoredBlob(Digest.parse(name), Files.size(path)));
+                    } catch (IOException goneMeanwhile) {
+                        return Stream.empty();
+                    }
+                });
     }
 
     @Override

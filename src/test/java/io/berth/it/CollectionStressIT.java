@@ -123,6 +123,12 @@ class CollectionStressIT {
             });
             crashing.kill();
             System.out.println("stress: killed during collection " + atKill[0]);
+            // A file no row names, as an upload killed between publishing its bytes and committing leaves one.
+            byte[] orphan = bytes("published, never recorded");
+            String orphanHex = sha256(orphan).substring("sha256:".length());
+            Path orphanFile = crashing.data.resolve("blobs/sha256/" + orphanHex.substring(0, 2) + "/" + orphanHex);
+            Files.createDirectories(orphanFile.getParent());
+            Files.write(orphanFile, orphan);
             crashing.start();
             // The killed instance's lease lapses within its period (30 s); until then the restarted one may not.
             LifecycleIT.waitUntil(Duration.ofSeconds(90), () -> {
@@ -133,7 +139,8 @@ class CollectionStressIT {
             collectOnce(http);
             Set<String> referenced = new TreeSet<>();
             assertEquals(1, assertEveryImagePullsCompletely(http, referenced));
-            assertEquals(referenced, blobFiles(crashing), "the next run finished the killed one's deletions");
+            assertEquals(referenced, blobFiles(crashing),
+                    "the next run finished the killed one's deletions and removed the orphan file");
             assertEquals(404, http.send("HEAD", "/v2/" + repository + "/blobs/" + sha256(bytes("garbage 1")), null)
                     .statusCode());
         }

@@ -23,6 +23,22 @@ class FileSystemBlobStoreTest {
     Path root;
 
     @Test
+    void listNamesEveryPublishedBlobAndNothingElse() throws IOException {
+        BlobStore store = new FileSystemBlobStore(root);
+        byte[] data = "listed".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        MessageDigest hasher = Digest.newMessageDigest("sha256");
+        store.createUpload("listed");
+        store.append("listed", 0, new ByteArrayInputStream(data), hasher);
+        store.publish("listed", Digest.of("sha256", hasher.digest()));
+        store.createUpload("in-progress");
+        java.nio.file.Files.writeString(root.resolve("blobs/stray-file"), "not a blob");
+        try (var listed = store.list()) {
+            assertEquals(java.util.List.of(new BlobStore.StoredBlob(Digest.sha256(data), data.length)),
+                    listed.toList());
+        }
+    }
+
+    @Test
     void appendedChunksArePublishedUnderTheirDigestAndHashedWhileWritten() throws IOException {
         BlobStore store = new FileSystemBlobStore(root);
         byte[] data = new byte[3 * 1024 * 1024 + 17];
