@@ -92,6 +92,7 @@ public final class HousekeepingBench {
               --blob-bytes B       size of each gc blob, at least 32         (default 2048)
               --concurrency C      threads pushing                           (default 8)
               --apply              wait for the server's lifecycle run and count the images it left
+              --no-collect         gc phase: upload and push only, for a registry collected by its own tool
               --help               this text
 
             The server needs for --apply a short lifecycle interval, and for gc no grace period, e.g.:
@@ -403,6 +404,11 @@ public final class HousekeepingBench {
         report.line("manifests: %d in %.1f s = %.0f manifests/s (config + 9 layers each, tags m-<k>)",
                 manifests, manifestS, manifests / manifestS);
         report.put("manifest_push_s", manifestS);
+        if (opt.noCollect()) {
+            // Another registry (the reference's offline garbage-collect, say) collects this data with its own tool.
+            report.line("collect:   skipped (--no-collect): %d unreferenced blobs left in %s", garbage, repo);
+            return;
+        }
 
         // The run before ours: POST answers it (or {}), so ours is the first with a greater id.
         Map<String, String> before = reg.lastCollection();
@@ -563,12 +569,12 @@ public final class HousekeepingBench {
     // ------------------------------------------------------------------------------------------------ options
 
     record Options(String url, String user, String password, Set<String> phases, int images, int blobs, int blobBytes,
-                   int concurrency, boolean apply) {
+                   int concurrency, boolean apply, boolean noCollect) {
 
         static final List<String> PHASES = List.of("lifecycle", "gc");
         static final Set<String> KEYS = Set.of("url", "user", "password", "phases", "images", "blobs", "blob-bytes",
                 "concurrency");
-        static final Set<String> FLAGS = Set.of("apply");
+        static final Set<String> FLAGS = Set.of("apply", "no-collect");
 
         /** Parses --name value / --name=value; returns null for --help. */
         static Options parse(String[] args) {
@@ -607,7 +613,7 @@ public final class HousekeepingBench {
             if (blobBytes < 32) throw new IllegalArgumentException("--blob-bytes must be at least 32");
             return new Options(url, m.get("user"), m.getOrDefault("password", ""), phases,
                     positive("images", m.getOrDefault("images", "10000")), blobs, blobBytes,
-                    positive("concurrency", m.getOrDefault("concurrency", "8")), m.containsKey("apply"));
+                    positive("concurrency", m.getOrDefault("concurrency", "8")), m.containsKey("apply"), m.containsKey("no-collect"));
         }
 
         private static int positive(String name, String value) {
@@ -674,10 +680,26 @@ public final class HousekeepingBench {
         }
 
         /** Monolithic upload: POST /v2/<repo>/blobs/uploads/?digest= with the whole body, 201. */
+        /** Monolithic POST ?digest=; a registry that answers 202 instead (CNCF Distribution) gets POST + PUT. */
         void uploadBlob(String repo, byte[] data, String digest) {
             HttpRequest post = request("/v2/" + repo + "/blobs/uploads/?digest=" + digest).header("Content-Type", OCTET)
                     .POST(BodyPublishers.ofByteArray(data)).build();
-            checkDigest(expect(post, 201), digest);
+            HttpResponse<String> r = send(post, BodyHandlers.ofString());
+            if (r.statusCode() == 202) {
+                String location = r.headers().firstValue("Location").orElseThrow(() ->
+                        new BenchError("POST " + post.uri() + " -> 202 without Location"));
+                URI target = URI.create(baseUrl + "/").resolve(location);
+                String query = (target.getRawQuery() == null ? "" : target.getRawQuery() + "&") + "digest=" + digest;
+                HttpRequest put = request(target.getRawPath() + "?" + query).header("Content-Type", OCTET)
+                        .PUT(BodyPublishers.ofByteArray(data)).build();
+                checkDigest(expect(put, 201), digest);
+                return;
+            }
+            if (r.statusCode() != 201) {
+                throw new BenchError("POST " + post.uri() + " -> HTTP " + r.statusCode() + " (expected 201)\n  body: "
+                        + abbreviate(r.body(), 500));
+            }
+            checkDigest(r, digest);
         }
 
         void putManifest(String repo, String reference, byte[] manifest, String digest) {

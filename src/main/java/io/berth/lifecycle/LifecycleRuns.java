@@ -8,6 +8,7 @@ import io.berth.registry.Repositories;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
@@ -62,10 +63,19 @@ public class LifecycleRuns {
         }
         List<Expiry> plan = plan(qualifiedRepository, policy, Instant.ofEpochMilli(started));
         int expired = 0;
-        for (Expiry expiry : plan) {
-            if (manifests.expire(qualifiedRepository, expiry.digest(), expiry.tags(), expiry.rulePriority(), ACTOR)) {
-                expired++;
+        // An image an index still references waits for the index, which may come later in the plan: passes until
+        // one deletes nothing more.
+        for (List<Expiry> pending = plan; !pending.isEmpty(); ) {
+            List<Expiry> skipped = new ArrayList<>();
+            for (Expiry expiry : pending) {
+                if (manifests.expire(qualifiedRepository, expiry.digest(), expiry.tags(), expiry.rulePriority(),
+                        ACTOR)) {
+                    expired++;
+                } else {
+                    skipped.add(expiry);
+                }
             }
+            pending = skipped.size() < pending.size() ? skipped : List.of();
         }
         repositories.lifecycleEvaluated(qualifiedRepository, started);
         Applied applied = new Applied(qualifiedRepository, plan.size(), expired, System.currentTimeMillis() - started);

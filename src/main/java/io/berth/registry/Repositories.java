@@ -185,8 +185,7 @@ public class Repositories {
     /** Records that the repository's lifecycle policy was applied at {@code when}. */
     @Transactional
     public void lifecycleEvaluated(String qualifiedName, long when) {
-        find(qualifiedName).ifPresent(repository -> em.find(Repository.class, repository.id())
-                .lifecycleEvaluatedAt(when));
+        find(qualifiedName).ifPresent(repository -> repository.lifecycleEvaluatedAt(when));
     }
 
     /** Replaces the repository policy (already validated by the caller), or removes it with null. */
