@@ -6,6 +6,7 @@ import static io.berth.it.RegistryHttp.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.berth.lifecycle.LifecycleRuns;
 import io.berth.registry.RegistryEvent;
 import io.berth.registry.RegistryEvent.BlobUploaded;
 import io.berth.registry.RegistryEvent.ImageDeleted;
@@ -13,6 +14,7 @@ import io.berth.registry.RegistryEvent.ImagePulled;
 import io.berth.registry.RegistryEvent.ImagePushed;
 import io.berth.registry.RegistryEvent.RepositoryCreated;
 import io.berth.registry.RegistryEvent.TagMoved;
+import io.berth.registry.Repositories;
 import jakarta.inject.Inject;
 import java.io.File;
 import java.util.List;
@@ -77,9 +79,42 @@ class RegistryEventsIT {
         ImageDeleted deleted = events.stream().filter(ImageDeleted.class::isInstance).map(ImageDeleted.class::cast)
                 .findFirst().orElseThrow();
         assertEquals(List.of("latest"), deleted.tags());
+        assertEquals(null, deleted.expiredByRule(), "a user's delete");
         for (RegistryEvent event : events) {
             assertEquals("000000000000/admin", event.actor(), "the account and user who did it");
             assertTrue(event.at() >= before);
         }
+    }
+
+    @Inject
+    LifecycleRuns lifecycle;
+
+    @Inject
+    Repositories repositories;
+
+    @Test
+    void lifecycleExpiryFiresTheDeleteEventWithTheRuleThatExpired() throws InterruptedException {
+        RegistryHttp registry = new RegistryHttp("http://127.0.0.1:5055");
+        String name = "events/lifecycle-" + System.nanoTime();
+        String old = registry.imageManifest(name, OCI_MANIFEST, "old build");
+        assertEquals(201, registry.putManifest(name, "build-1", OCI_MANIFEST, old).statusCode());
+        Thread.sleep(5);
+        String current = registry.imageManifest(name, OCI_MANIFEST, "current build");
+        assertEquals(201, registry.putManifest(name, "build-2", OCI_MANIFEST, current).statusCode());
+        String qualified = "000000000000/" + name;
+        repositories.setLifecyclePolicy(qualified, "{\"rules\":[{\"rulePriority\":7,\"selection\":{\"tagStatus\":"
+                + "\"tagged\",\"tagPrefixList\":[\"build-\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":1},"
+                + "\"action\":{\"type\":\"expire\"}}]}");
+
+        LifecycleRuns.Applied applied = lifecycle.apply(qualified);
+        assertEquals(1, applied.expired());
+        ImageDeleted expired = recorder.forRepository(qualified).stream().filter(ImageDeleted.class::isInstance)
+                .map(ImageDeleted.class::cast).findFirst().orElseThrow();
+        assertEquals(sha256(bytes(old)), expired.digest());
+        assertEquals(List.of("build-1"), expired.tags());
+        assertEquals(7, expired.expiredByRule());
+        assertEquals(LifecycleRuns.ACTOR, expired.actor());
+        assertEquals(200, registry.get("/v2/" + name + "/manifests/build-2").statusCode());
+        assertEquals(0, lifecycle.apply(qualified).expired(), "a second run finds nothing more to expire");
     }
 }
