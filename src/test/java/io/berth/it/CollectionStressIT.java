@@ -259,12 +259,24 @@ class CollectionStressIT {
         });
     }
 
+    /** The first page of a repository's tags: enough to pick images to delete from. */
     private static List<String> tags(String repository) {
-        return tags(registry, repository);
+        return tagPage(registry, repository, null);
     }
 
+    /** All of a repository's tags, page after page (a page holds at most 10,000). */
     private static List<String> tags(RegistryHttp registry, String repository) {
-        HttpResponse<String> list = registry.get("/v2/" + repository + "/tags/list?n=10000");
+        List<String> all = new ArrayList<>();
+        for (List<String> page = tagPage(registry, repository, null); !page.isEmpty();
+             page = tagPage(registry, repository, page.get(page.size() - 1))) {
+            all.addAll(page);
+        }
+        return all;
+    }
+
+    private static List<String> tagPage(RegistryHttp registry, String repository, String last) {
+        HttpResponse<String> list = registry.get("/v2/" + repository + "/tags/list?n=10000"
+                + (last == null ? "" : "&last=" + last));
         if (list.statusCode() == 404) {
             return List.of();
         }
