@@ -5,7 +5,6 @@ import static io.berth.it.RegistryHttp.OCI_MANIFEST;
 import static io.berth.it.RegistryHttp.bytes;
 import static io.berth.it.RegistryHttp.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
