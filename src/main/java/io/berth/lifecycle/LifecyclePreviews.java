@@ -26,6 +26,8 @@ public class LifecyclePreviews {
     public static final String IN_PROGRESS = "IN_PROGRESS";
     public static final String COMPLETE = "COMPLETE";
     public static final String FAILED = "FAILED";
+    /** A preview of 10,000 images takes half a second; one running for this long has died with its instance. */
+    static final long STALE_MILLIS = 10 * 60 * 1000;
     private static final Logger LOG = Logger.getLogger(LifecyclePreviews.class.getName());
 
     @PersistenceContext
@@ -71,9 +73,13 @@ public class LifecyclePreviews {
     @Transactional
     public long begin(String qualifiedRepository, String policyText) {
         long repository = repositories.lock(repositories.require(qualifiedRepository)).id();
-        List<?> status = em.createNativeQuery("SELECT status FROM lifecycle_preview WHERE repository_id = ?")
-                .setParameter(1, repository).getResultList();
-        if (status.contains(IN_PROGRESS)) {
+        long now = System.currentTimeMillis();
+        // One still in progress after STALE_MILLIS died with its instance: a new one replaces it.
+        long running = ((Number) em.createNativeQuery("SELECT COUNT(*) FROM lifecycle_preview WHERE repository_id = ?"
+                        + " AND status = ? AND started_at > ?")
+                .setParameter(1, repository).setParameter(2, IN_PROGRESS).setParameter(3, now - STALE_MILLIS)
+                .getSingleResult()).longValue();
+        if (running > 0) {
             throw new InProgress();
         }
         em.createNativeQuery("DELETE FROM lifecycle_preview WHERE repository_id = ?").setParameter(1, repository)
@@ -81,7 +87,7 @@ public class LifecyclePreviews {
         em.createNativeQuery("INSERT INTO lifecycle_preview (repository_id, policy_text, status, started_at)"
                         + " VALUES (?, ?, ?, ?)")
                 .setParameter(1, repository).setParameter(2, policyText).setParameter(3, IN_PROGRESS)
-                .setParameter(4, System.currentTimeMillis()).executeUpdate();
+                .setParameter(4, now).executeUpdate();
         return repository;
     }
 
