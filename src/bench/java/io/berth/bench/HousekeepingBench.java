@@ -1,8 +1,6 @@
 package io.berth.bench;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,7 +39,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Benchmark of Berth's housekeeping: lifecycle policy previews and runs, and garbage collection.
@@ -204,11 +201,10 @@ public final class HousekeepingBench {
         report.section(String.format(Locale.ROOT, "lifecycle: %d images (%d tagged build-<i>, %d untagged) in %s",
                 n, tagged, untagged, repo));
 
-        // The shared layer, once, untimed.
-        byte[] tar = Tar.oneFile("bench.txt", ("berth housekeeping bench " + suffix + "\n").getBytes(StandardCharsets.UTF_8));
-        byte[] layer = gzip(tar);
+        // The shared layer, once, untimed: a registry never unpacks layers, so any bytes will do.
+        byte[] layer = ("berth housekeeping bench " + suffix + "\n").getBytes(StandardCharsets.UTF_8);
         String layerDigest = digestOf(layer);
-        String diffId = digestOf(tar);
+        String diffId = layerDigest;
         reg.uploadBlob(repo, layer, layerDigest);
         log("shared layer " + layerDigest + " (" + layer.length + " bytes) uploaded");
 
@@ -869,53 +865,6 @@ public final class HousekeepingBench {
             }
         }
         return sb.toString();
-    }
-
-    // ------------------------------------------------------------------------------------------------ data
-
-    static byte[] gzip(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    /** Just enough ustar to make a one-file layer that real tools can unpack. */
-    static final class Tar {
-        static byte[] oneFile(String name, byte[] data) {
-            byte[] h = new byte[512];
-            ascii(h, 0, name);
-            octal(h, 100, 8, 0644);
-            octal(h, 108, 8, 0);
-            octal(h, 116, 8, 0);
-            octal(h, 124, 12, data.length);
-            octal(h, 136, 12, System.currentTimeMillis() / 1000);
-            Arrays.fill(h, 148, 156, (byte) ' '); // checksum is computed with its own field as spaces
-            h[156] = '0';
-            ascii(h, 257, "ustar\0" + "00");
-            int sum = 0;
-            for (byte b : h) sum += b & 0xff;
-            ascii(h, 148, String.format("%06o", sum));
-            h[154] = 0;
-            int padded = (data.length + 511) / 512 * 512;
-            byte[] out = new byte[512 + padded + 1024]; // header, data, two zero blocks
-            System.arraycopy(h, 0, out, 0, 512);
-            System.arraycopy(data, 0, out, 512, data.length);
-            return out;
-        }
-
-        private static void octal(byte[] h, int off, int len, long value) {
-            ascii(h, off, String.format("%0" + (len - 1) + "o", value));
-            h[off + len - 1] = 0;
-        }
-
-        private static void ascii(byte[] h, int off, String s) {
-            byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(b, 0, h, off, b.length);
-        }
     }
 
     // ------------------------------------------------------------------------------------------------ output

@@ -192,7 +192,7 @@ public class Manifests {
         }
         Image image = reads.resolve(repository, ref).orElseThrow(() ->
                 new RegistryException(Problem.MANIFEST_UNKNOWN, "manifest unknown to registry", reference));
-        deleteImage(repository, image, actor, now, null);
+        deleteImage(repository, image, tagsOf(image), actor, now, null);
     }
 
     /**
@@ -205,7 +205,8 @@ public class Manifests {
                           String actor) {
         Repository repository = repositories.lock(repositories.require(repositoryName));
         Image image = reads.findImage(repository, digest).orElse(null);
-        if (image == null || !new HashSet<>(tagsOf(image)).equals(new HashSet<>(evaluatedTags))) {
+        List<String> tags = image == null ? List.of() : tagsOf(image);
+        if (image == null || !new HashSet<>(tags).equals(new HashSet<>(evaluatedTags))) {
             return false;
         }
         long parents = em.createQuery("SELECT COUNT(r) FROM ImageReference r, Image i WHERE r.digest = :digest"
@@ -215,7 +216,7 @@ public class Manifests {
             return false;
         }
         cache.invalidate(repositoryName);
-        deleteImage(repository, image, actor, System.currentTimeMillis(), rulePriority);
+        deleteImage(repository, image, tags, actor, System.currentTimeMillis(), rulePriority);
         return true;
     }
 
@@ -224,8 +225,8 @@ public class Manifests {
                 .setParameter("image", image.id()).getResultList();
     }
 
-    private void deleteImage(Repository repository, Image image, String actor, long now, Integer expiredByRule) {
-        List<String> tags = tagsOf(image);
+    private void deleteImage(Repository repository, Image image, List<String> tags, String actor, long now,
+                             Integer expiredByRule) {
         em.createQuery("DELETE FROM Tag t WHERE t.imageId = :image").setParameter("image", image.id())
                 .executeUpdate();
         em.createQuery("DELETE FROM ImageReference r WHERE r.imageId = :image").setParameter("image", image.id())

@@ -87,7 +87,8 @@ class CollectionStressIT {
                 refused.get(), mounted.get(), deleted.get(), collections.get(), images, referenced.size());
         assertTrue(pushed.get() > 0 && deleted.get() > 0 && collections.get() > 0, "everything ran");
         assertTrue(images > 0, "some images are left to check");
-        assertEquals(referenced, blobFiles(server), "the store holds exactly the blobs the remaining images reference");
+        assertEquals(referenced, server.blobFiles(),
+                "the store holds exactly the blobs the remaining images reference");
     }
 
     @Test
@@ -134,7 +135,7 @@ class CollectionStressIT {
             collectOnce(http);
             Set<String> referenced = new TreeSet<>();
             assertEquals(1, assertEveryImagePullsCompletely(http, referenced));
-            assertEquals(referenced, blobFiles(crashing),
+            assertEquals(referenced, crashing.blobFiles(),
                     "the next run finished the killed one's deletions and removed the orphan file");
             assertEquals(404, http.send("HEAD", "/v2/" + repository + "/blobs/" + sha256(bytes("garbage 1")), null)
                     .statusCode());
@@ -309,13 +310,6 @@ class CollectionStressIT {
         return json.append("]}").toString();
     }
 
-    private static Set<String> blobFiles(ServerProcess server) throws Exception {
-        try (Stream<Path> files = Files.walk(server.data.resolve("blobs"))) {
-            return files.filter(Files::isRegularFile)
-                    .map(f -> f.getParent().getParent().getFileName() + ":" + f.getFileName())
-                    .collect(Collectors.toCollection(TreeSet::new));
-        }
-    }
 
     private static void sleep(long millis) {
         try {

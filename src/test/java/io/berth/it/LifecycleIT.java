@@ -116,7 +116,7 @@ class LifecycleIT {
         assertEquals(2, ecr.getLifecyclePolicyPreview(r -> r.repositoryName(repo).filter(f -> f.tagStatus("UNTAGGED"))
                 .maxResults(2)).previewResults().size(), "a page of untagged results");
 
-        Set<String> before = blobFiles();
+        Set<String> before = server.blobFiles();
         ecr.putLifecyclePolicy(r -> r.repositoryName(repo).lifecyclePolicyText(POLICY));
         waitUntil(Duration.ofSeconds(30), () -> ecr.getLifecyclePolicy(r -> r.repositoryName(repo))
                 .lastEvaluatedAt() != null);
@@ -133,7 +133,7 @@ class LifecycleIT {
         assertEquals(reclaimed.size(), run.getInt("blobsDeleted"), run.toString());
         assertEquals(bytes("amd64 layer").length + bytes("arm64 layer").length + bytes("untagged 2").length,
                 run.getJsonNumber("bytesDeleted").longValue());
-        Set<String> after = blobFiles();
+        Set<String> after = server.blobFiles();
         Set<String> gone = new TreeSet<>(before);
         gone.removeAll(after);
         assertEquals(new TreeSet<>(reclaimed), gone, "the files of exactly those blobs are deleted");
@@ -261,14 +261,6 @@ class LifecycleIT {
         assertPullsCompletely(registry, repo, reference);
     }
 
-    /** The digests of the blob files in the store. */
-    private static Set<String> blobFiles() throws Exception {
-        try (Stream<Path> files = Files.walk(server.data.resolve("blobs"))) {
-            return files.filter(Files::isRegularFile)
-                    .map(f -> f.getParent().getParent().getFileName() + ":" + f.getFileName())
-                    .collect(Collectors.toCollection(TreeSet::new));
-        }
-    }
 
     static void waitUntil(Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -8,7 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Berth started with the README's own run script, in a data directory of its own, with settings that the shared
@@ -72,6 +76,15 @@ final class ServerProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+    }
+
+    /** The digests ({@code sha256:<hex>}) of the blob files in the server's store. */
+    Set<String> blobFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(data.resolve("blobs"))) {
+            return files.filter(Files::isRegularFile)
+                    .map(f -> f.getParent().getParent().getFileName() + ":" + f.getFileName())
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
     }
 
     String log() {
