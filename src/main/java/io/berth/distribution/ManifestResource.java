@@ -11,12 +11,14 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.util.List;
 
 /** {@code /v2/<name>/manifests/<reference>}: pull, push and delete manifests by tag or digest. */
 @Path("v2/{name: .+}/manifests/{reference}")
@@ -57,18 +59,20 @@ public class ManifestResource {
     public Response put(@PathParam("name") String name, @PathParam("reference") String reference,
                         @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                         @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
-                        InputStream body) throws IOException {
+                        @QueryParam("tag") List<String> tags, InputStream body) throws IOException {
         if (contentLength != null && contentLength > Manifests.MAX_MANIFEST_BYTES) {
             return OciError.SIZE_INVALID.response(413, "manifest exceeds " + Manifests.MAX_MANIFEST_BYTES
                     + " bytes", null);
         }
         byte[] content = body.readNBytes(Manifests.MAX_MANIFEST_BYTES + 1);
-        StoredManifest stored = manifests.put(Callers.repository(request, name), reference, contentType, content,
-                Callers.actor(request));
+        StoredManifest stored = manifests.put(Callers.repository(request, name), reference, tags, contentType,
+                content, Callers.actor(request));
         Response.ResponseBuilder response = Response
                 .created(URI.create("/v2/" + name + "/manifests/" + stored.digest()))
                 .header("Docker-Content-Digest", stored.digest())
                 .header(HttpHeaders.CONTENT_LENGTH, 0);
+        // One OCI-Tag header per tag applied from ?tag= (the spec's way of saying they were accepted).
+        tags.stream().distinct().forEach(tag -> response.header("OCI-Tag", tag));
         if (stored.subjectDigest() != null) {
             response.header("OCI-Subject", stored.subjectDigest());
         }

@@ -30,6 +30,9 @@ import java.net.URI;
 @Path("v2/{name: .+}/blobs/uploads")
 public class UploadResource {
 
+    /** How many repositories holding a blob a mount without {@code from} considers, so that it costs O(1). */
+    private static final int MOUNT_CANDIDATES = 20;
+
     @Inject
     Uploads uploads;
 
@@ -52,8 +55,8 @@ public class UploadResource {
         if (mount != null) {
             Digest mounted = Reference.parseDigest(mount);
             // Mounting reads the source: without that right it is not mountable, and the client uploads instead.
-            if (from != null && mayRead(Callers.repository(request, from))
-                    && blobs.mount(repository, mounted, Callers.repository(request, from), actor)) {
+            if (from != null ? mount(repository, mounted, Callers.repository(request, from), actor)
+                    : mountFromAnywhere(repository, mounted, actor)) {
                 return created(name, mounted);
             }
         } else if (digest != null) {
@@ -106,6 +109,23 @@ public class UploadResource {
     public Response cancel(@PathParam("name") String name, @PathParam("uuid") String uuid) {
         uploads.cancel(Callers.repository(request, name), uuid);
         return Response.noContent().build();
+    }
+
+    private boolean mount(String repository, Digest digest, String from, String actor) {
+        return mayRead(from) && blobs.mount(repository, digest, from, actor);
+    }
+
+    /**
+     * The spec's automatic content discovery for a mount without {@code from}: the first repository of the caller's
+     * account that holds the blob and that the caller may read.
+     */
+    private boolean mountFromAnywhere(String repository, Digest digest, String actor) {
+        for (String source : blobs.linkedIn(Callers.of(request).accountId(), digest, MOUNT_CANDIDATES)) {
+            if (mount(repository, digest, source, actor)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean mayRead(String repository) {

@@ -8,6 +8,8 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.sql.Clob;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -149,10 +151,22 @@ public class LifecyclePreviews {
                         + " lifecycle_preview_image WHERE repository_id = ? ORDER BY position")
                 .setParameter(1, repository).getResultList()) {
             Object[] c = (Object[]) row;
-            String tags = (String) c[1];
+            String tags = text(c[1]);
             results.add(new Result((String) c[0], tags.isEmpty() ? List.of() : Arrays.asList(tags.split("\n")),
                     Instant.ofEpochMilli(((Number) c[2]).longValue()), ((Number) c[3]).intValue()));
         }
         return results;
+    }
+
+    /** A TEXT column's value: a String on PostgreSQL, a Clob on H2. */
+    private static String text(Object column) {
+        if (column instanceof Clob clob) {
+            try {
+                return clob.getSubString(1, (int) clob.length());
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read a text column", e);
+            }
+        }
+        return (String) column;
     }
 }

@@ -11,6 +11,7 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Optional;
 
 /** Blobs as a repository sees them: readable only through the repository's link. */
@@ -123,6 +124,18 @@ public class Blobs {
         events.fire(new RegistryEvent.BlobMounted(repositoryName, fromName, digest.toString(), actor,
                 System.currentTimeMillis()));
         return true;
+    }
+
+    /**
+     * The repositories of an account that link a blob, by name, at most {@code limit}: where a mount without a
+     * source repository may find it.
+     */
+    @Transactional
+    public List<String> linkedIn(String accountId, Digest digest, int limit) {
+        return em.createQuery("SELECT r.name FROM Repository r, RepositoryBlob l WHERE l.digest = :digest"
+                        + " AND r.id = l.repositoryId AND r.accountId = :account ORDER BY r.name", String.class)
+                .setParameter("digest", digest.toString()).setParameter("account", accountId)
+                .setMaxResults(limit).getResultStream().map(name -> Names.qualify(accountId, name)).toList();
     }
 
     /**

@@ -37,9 +37,6 @@ public class Image {
     @Column(name = "subject_digest")
     private String subjectDigest;
 
-    /** The manifest's annotations as a JSON object, for the referrers API. */
-    private String annotations;
-
     @Column(name = "pushed_at")
     private long pushedAt;
 
@@ -61,7 +58,6 @@ public class Image {
         this.size = size;
         this.artifactType = manifest.effectiveArtifactType();
         this.subjectDigest = manifest.subject() == null ? null : manifest.subject().toString();
-        this.annotations = manifest.annotationsJson();
         this.pushedAt = pushedAt;
         this.pushedBy = pushedBy;
     }
@@ -98,9 +94,6 @@ public class Image {
         return subjectDigest;
     }
 
-    public String annotations() {
-        return annotations;
-    }
 
     public long pushedAt() {
         return pushedAt;

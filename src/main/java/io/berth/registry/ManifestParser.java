@@ -12,12 +12,16 @@ import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Reads and validates manifests: Docker image manifest v2 schema 2 and manifest list, OCI image manifest and
  * image index (including artifacts). The bytes are never rewritten; this only looks at them.
  */
 public final class ManifestParser {
+
+    private static final Pattern MEDIA_TYPE = Pattern.compile(
+            "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
 
     private ManifestParser() {
     }
@@ -36,6 +40,9 @@ public final class ManifestParser {
         }
         Digest subject = json.containsKey("subject") ? descriptor(json.get("subject"), "subject").digest() : null;
         String artifactType = optionalString(json, "artifactType");
+        if (artifactType != null) {
+            requireMediaType(artifactType, "artifactType");
+        }
         String annotations = json.containsKey("annotations") ? annotations(json.get("annotations")) : null;
 
         if (MediaTypes.INDEXES.contains(mediaType)) {
@@ -117,6 +124,7 @@ public final class ManifestParser {
         if (mediaType == null || mediaType.isBlank()) {
             throw invalid(where + ".mediaType is required");
         }
+        requireMediaType(mediaType, where + ".mediaType");
         Digest digest;
         try {
             digest = Digest.parse(optionalString(object, "digest"));
@@ -131,6 +139,13 @@ public final class ManifestParser {
             urls = array.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
         }
         return new Descriptor(mediaType, digest, size.longValue(), urls);
+    }
+
+    /** RFC 6838's type and subtype names, at most 127 characters each, as the image spec requires. */
+    private static void requireMediaType(String mediaType, String where) {
+        if (!MEDIA_TYPE.matcher(mediaType).matches()) {
+            throw invalid(where + " is not a media type (RFC 6838: type/subtype, each at most 127 characters)");
+        }
     }
 
     private static String optionalString(JsonObject json, String field) {

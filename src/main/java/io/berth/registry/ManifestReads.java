@@ -22,7 +22,8 @@ public class ManifestReads {
     @Transactional
     public ManifestCache.Entry find(String repositoryName, String reference) {
         Repository repository = repositories.require(repositoryName);
-        Image image = resolve(repository, Reference.parse(reference)).orElseThrow(() ->
+        // A reference that can name nothing (neither a tag nor a digest) is just as unknown as a missing one.
+        Image image = Reference.tryParse(reference).flatMap(ref -> resolve(repository, ref)).orElseThrow(() ->
                 new RegistryException(Problem.MANIFEST_UNKNOWN, "manifest unknown to registry", reference));
         long recorded = image.lastPulledAt() == null ? 0 : image.lastPulledAt();
         return new ManifestCache.Entry(image.id(),

@@ -41,6 +41,9 @@ public class Manifests {
     @Inject
     ManifestReads reads;
 
+    @Inject
+    RegistrySettings settings;
+
     /**
      * Stores a manifest under a tag or its digest. Everything it references must already be in the repository.
      * The repository row is locked for the rest of the transaction, so concurrent pushes of one tag apply one after
@@ -49,8 +52,30 @@ public class Manifests {
     @Transactional
     public StoredManifest put(String repositoryName, String reference, String contentType, byte[] content,
                               String actor) {
+        return put(repositoryName, reference, List.of(), contentType, content, actor);
+    }
+
+    /**
+     * Stores a manifest pushed by digest and points {@code tags} at it too (the spec's {@code ?tag=} parameters),
+     * all in one transaction: one tag refused (invalid, immutable) and nothing is stored.
+     */
+    @Transactional
+    public StoredManifest put(String repositoryName, String reference, List<String> tags, String contentType,
+                              byte[] content, String actor) {
         Names.split(repositoryName);
         Reference ref = Reference.parse(reference);
+        List<String> allTags = new ArrayList<>(new java.util.LinkedHashSet<>(tags));
+        if (!allTags.isEmpty() && !(ref instanceof Reference.ByDigest)) {
+            throw new RegistryException(Problem.TAG_INVALID, "tag parameters apply to a push by digest", reference);
+        }
+        for (String tag : allTags) {
+            if (!Names.isTag(tag)) {
+                throw new RegistryException(Problem.TAG_INVALID, "invalid tag", tag);
+            }
+        }
+        if (ref instanceof Reference.ByTag byTag) {
+            allTags.add(byTag.tag());
+        }
         if (content.length > MAX_MANIFEST_BYTES) {
             throw new RegistryException(Problem.MANIFEST_TOO_LARGE,
                     "manifest exceeds " + MAX_MANIFEST_BYTES + " bytes");
@@ -72,8 +97,8 @@ public class Manifests {
         if (image == null) {
             image = store(repository, digest, manifest, content, now, actor);
         }
-        if (ref instanceof Reference.ByTag byTag) {
-            moveTag(repository, byTag.tag(), image, now, actor);
+        for (String tag : allTags) {
+            moveTag(repository, tag, image, now, actor);
         }
         return new StoredManifest(digest.toString(), image.mediaType(), content, image.subjectDigest());
     }
@@ -84,7 +109,7 @@ public class Manifests {
         long size = content.length;
         int position = 0;
         for (Descriptor child : manifest.manifests()) {
-            if (reads.findImage(repository, child.digest().toString()).isEmpty()) {
+            if (!settings.sparseIndexes() && reads.findImage(repository, child.digest().toString()).isEmpty()) {
                 throw blobUnknown(child.digest());
             }
             size += child.size();
@@ -236,10 +261,16 @@ public class Manifests {
                 expiredByRule));
     }
 
-    /** Manifests in the repository whose subject is {@code digest}, optionally of one artifact type. */
+    /**
+     * Manifests in the repository whose subject is {@code digest}, optionally of one artifact type; none when the
+     * repository does not exist (the spec: the referrers API never answers 404).
+     */
     @Transactional
     public List<Referrer> referrers(String repositoryName, Digest digest, String artifactType) {
-        Repository repository = repositories.require(repositoryName);
+        Repository repository = repositories.find(repositoryName).orElse(null);
+        if (repository == null) {
+            return List.of();
+        }
         String jpql = "SELECT i FROM Image i WHERE i.repositoryId = :repository AND i.subjectDigest = :subject"
                 + (artifactType != null ? " AND i.artifactType = :type" : "") + " ORDER BY i.digest";
         var query = em.createQuery(jpql, Image.class)
@@ -249,8 +280,9 @@ public class Manifests {
             query.setParameter("type", artifactType);
         }
         return query.getResultStream()
+                // Annotations come from the manifest itself: a referrer's may be megabytes, and no column caps them.
                 .map(i -> new Referrer(i.mediaType(), i.digest(), i.content().length, i.artifactType(),
-                        i.annotations()))
+                        ManifestParser.parse(i.content(), i.mediaType()).annotationsJson()))
                 .toList();
     }
 

@@ -25,6 +25,15 @@ public sealed interface Reference {
         return new ByTag(text);
     }
 
+    /** The reference, or empty when the text can name no manifest (neither a tag nor a supported digest). */
+    static java.util.Optional<Reference> tryParse(String text) {
+        if (text != null && text.indexOf(':') > 0) {
+            return Digest.isDigest(text) ? java.util.Optional.of(new ByDigest(Digest.parse(text)))
+                    : java.util.Optional.empty();
+        }
+        return Names.isTag(text) ? java.util.Optional.of(new ByTag(text)) : java.util.Optional.empty();
+    }
+
     static Digest parseDigest(String text) {
         try {
             return Digest.parse(text);

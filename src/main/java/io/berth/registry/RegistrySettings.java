@@ -17,8 +17,20 @@ public class RegistrySettings {
     @ConfigProperty(name = "berth.create.on.push", defaultValue = "true")
     boolean createOnPush;
 
+    /**
+     * Whether an index may reference child manifests the repository does not hold (copying one platform of a
+     * multi-platform image makes such a sparse index). Off by default, as in ECR.
+     */
+    @Inject
+    @ConfigProperty(name = "berth.sparse.indexes", defaultValue = "false")
+    boolean sparseIndexes;
+
     public Path dataDir() {
         return Path.of(dataDir).toAbsolutePath();
+    }
+
+    public boolean sparseIndexes() {
+        return sparseIndexes;
     }
 
     /** Whether a push to a repository that does not exist creates it. */

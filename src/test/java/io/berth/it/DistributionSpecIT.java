@@ -295,10 +295,17 @@ class DistributionSpecIT {
         assertEquals("/v2/" + target + "/blobs/" + digest, mounted.headers().firstValue("Location").orElseThrow());
         assertArrayEquals(data, registry.getBytes("/v2/" + target + "/blobs/" + digest).body());
 
-        HttpResponse<String> noFrom = registry.send("POST", "/v2/" + repo("mount-nofrom") + "/blobs/uploads/?mount="
+        // Without from, the registry finds the blob itself among the repositories the caller may read.
+        String noFromTarget = repo("mount-nofrom");
+        HttpResponse<String> noFrom = registry.send("POST", "/v2/" + noFromTarget + "/blobs/uploads/?mount="
                 + digest, null);
-        assertEquals(202, noFrom.statusCode());
-        assertTrue(noFrom.headers().firstValue("Location").orElseThrow().contains("/blobs/uploads/"));
+        assertEquals(201, noFrom.statusCode(), noFrom.body());
+        assertEquals("/v2/" + noFromTarget + "/blobs/" + digest, noFrom.headers().firstValue("Location").orElseThrow());
+        assertArrayEquals(data, registry.getBytes("/v2/" + noFromTarget + "/blobs/" + digest).body());
+        HttpResponse<String> noFromAbsent = registry.send("POST", "/v2/" + noFromTarget + "/blobs/uploads/?mount="
+                + sha256(bytes("nowhere")), null);
+        assertEquals(202, noFromAbsent.statusCode());
+        assertTrue(noFromAbsent.headers().firstValue("Location").orElseThrow().contains("/blobs/uploads/"));
 
         HttpResponse<String> absent = registry.send("POST", "/v2/" + target + "/blobs/uploads/?mount="
                 + sha256(bytes("never pushed")) + "&from=" + source, null);
@@ -434,6 +441,88 @@ class DistributionSpecIT {
     }
 
     @Test
+    void manifestsUpToTheSpecLimitPushAndPullWhole() {
+        // One annotation of 3.9 MB: the manifest is within the 4 MiB limit, so no column may cap it.
+        String name = repo("large") + "/" + "n".repeat(200);
+        assertTrue(name.length() <= 255);
+        String base = registry.imageManifest(name, OCI_MANIFEST, "large manifest layer");
+        String mediaType255 = "application".repeat(12).substring(0, 127) + "/" + "x".repeat(127);
+        String manifest = base.substring(0, base.length() - 1)
+                + ",\"artifactType\":\"application/vnd." + "a".repeat(100) + "\""
+                + ",\"annotations\":{\"org.example.big\":\"" + "b".repeat(3_900_000) + "\"}}";
+        byte[] content = bytes(manifest);
+        String digest = sha256(content);
+        String tag = "t".repeat(128);
+        HttpResponse<String> byTag = registry.putManifest(name, tag, OCI_MANIFEST, manifest);
+        assertEquals(201, byTag.statusCode(), byTag.body());
+        HttpResponse<String> byDigest = registry.putManifest(name, digest, OCI_MANIFEST, manifest);
+        assertEquals(201, byDigest.statusCode(), byDigest.body());
+        for (String reference : List.of(tag, digest)) {
+            HttpResponse<byte[]> get = registry.getBytes("/v2/" + name + "/manifests/" + reference,
+                    "Accept", OCI_MANIFEST);
+            assertEquals(200, get.statusCode());
+            assertArrayEquals(content, get.body());
+            assertEquals(OCI_MANIFEST, get.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals(String.valueOf(content.length), get.headers().firstValue("Content-Length").orElseThrow());
+            assertEquals(digest, get.headers().firstValue("Docker-Content-Digest").orElseThrow());
+            HttpResponse<String> head = registry.send("HEAD", "/v2/" + name + "/manifests/" + reference, null);
+            assertEquals(200, head.statusCode());
+            assertEquals(String.valueOf(content.length), head.headers().firstValue("Content-Length").orElseThrow());
+        }
+        assertEquals(List.of(tag), json(registry.get("/v2/" + name + "/tags/list").body()).getJsonArray("tags")
+                .getValuesAs(jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString).toList());
+
+        // A referrer with a large annotation and a config of the longest media type RFC 6838 allows.
+        String config = registry.pushBlob(name, bytes("{}"));
+        String referrer = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
+                + mediaType255 + "\",\"digest\":\"" + config + "\",\"size\":2},\"layers\":[],\"subject\":{"
+                + "\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"" + digest + "\",\"size\":" + content.length
+                + "},\"annotations\":{\"org.example.note\":\"" + "c".repeat(100_000) + "\"}}";
+        HttpResponse<String> pushed = registry.putManifest(name, sha256(bytes(referrer)), OCI_MANIFEST, referrer);
+        assertEquals(201, pushed.statusCode(), pushed.body());
+        JsonObject listed = json(registry.get("/v2/" + name + "/referrers/" + digest).body())
+                .getJsonArray("manifests").getJsonObject(0);
+        assertEquals(mediaType255, listed.getString("artifactType"));
+        assertEquals(100_000, listed.getJsonObject("annotations").getString("org.example.note").length());
+
+        // Past what RFC 6838 allows, a media type is refused as invalid, not cut or failed.
+        String tooLong = referrer.replace(mediaType255, mediaType255 + "x");
+        HttpResponse<String> refused = registry.putManifest(name, "too-long-type", OCI_MANIFEST, tooLong);
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertEquals("MANIFEST_INVALID", errorCode(refused));
+    }
+
+    @Test
+    void tagQueryParametersTagAManifestPushedByDigest() {
+        String name = repo("tagparams");
+        String manifest = registry.imageManifest(name, OCI_MANIFEST, "tag params");
+        String digest = sha256(bytes(manifest));
+        List<String> tags = new ArrayList<>();
+        StringBuilder query = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            tags.add("v1." + i);
+            query.append(i == 0 ? "?" : "&").append("tag=v1.").append(i);
+        }
+        HttpResponse<String> put = registry.putManifest(name, digest + query, OCI_MANIFEST, manifest);
+        assertEquals(201, put.statusCode(), put.body());
+        assertEquals(Set.copyOf(tags), Set.copyOf(put.headers().allValues("OCI-Tag")));
+        assertEquals(digest, put.headers().firstValue("Docker-Content-Digest").orElseThrow());
+        for (String tag : tags) {
+            assertEquals(digest, registry.send("HEAD", "/v2/" + name + "/manifests/" + tag, null).headers()
+                    .firstValue("Docker-Content-Digest").orElseThrow());
+        }
+
+        // One invalid tag refuses the whole push: neither the manifest nor any tag is stored.
+        String other = registry.imageManifest(name, OCI_MANIFEST, "tag params, refused");
+        String otherDigest = sha256(bytes(other));
+        HttpResponse<String> bad = registry.putManifest(name, otherDigest + "?tag=fine&tag=.bad", OCI_MANIFEST, other);
+        assertEquals(400, bad.statusCode());
+        assertEquals("TAG_INVALID", errorCode(bad));
+        assertEquals(404, registry.get("/v2/" + name + "/manifests/" + otherDigest).statusCode());
+        assertEquals(404, registry.get("/v2/" + name + "/manifests/fine").statusCode());
+    }
+
+    @Test
     void anIndexNeedsItsChildManifestsInTheRepository() {
         String name = repo("index");
         String amd64 = registry.imageManifest(name, OCI_MANIFEST, "amd64 layer");
@@ -493,7 +582,15 @@ class DistributionSpecIT {
         HttpResponse<String> badTag = registry.putManifest(name, ".bad", OCI_MANIFEST, "{}");
         assertEquals(400, badTag.statusCode());
         assertEquals("TAG_INVALID", errorCode(badTag));
-        HttpResponse<String> badDigest = registry.get("/v2/" + name + "/manifests/sha256:1234");
+        // A reference that can name nothing is simply not there when read (the conformance suite's
+        // ".INVALID_MANIFEST_NAME"); pushing to it stays a bad request.
+        for (String impossible : List.of(".INVALID_MANIFEST_NAME", "sha256:1234", "md5:abc", "-x")) {
+            HttpResponse<String> get = registry.get("/v2/" + name + "/manifests/" + impossible);
+            assertEquals(404, get.statusCode(), impossible);
+            assertEquals("MANIFEST_UNKNOWN", errorCode(get));
+            assertEquals(404, registry.send("HEAD", "/v2/" + name + "/manifests/" + impossible, null).statusCode());
+        }
+        HttpResponse<String> badDigest = registry.putManifest(name, "sha256:1234", OCI_MANIFEST, "{}");
         assertEquals(400, badDigest.statusCode());
         assertEquals("DIGEST_INVALID", errorCode(badDigest));
         assertEquals(400, registry.send("HEAD", "/v2/" + name + "/blobs/sha256:xyz", null).statusCode());
@@ -542,6 +639,18 @@ class DistributionSpecIT {
         HttpResponse<String> none = registry.get("/v2/" + name + "/referrers/" + sha256(bytes("no such")));
         assertEquals(200, none.statusCode());
         assertEquals(0, json(none.body()).getJsonArray("manifests").size());
+    }
+
+    @Test
+    void theReferrersApiNeverAnswers404() {
+        // "a registry that supports the referrers API MUST NOT return 404": not even before the repository exists.
+        HttpResponse<String> noRepository = registry.get("/v2/" + repo("no-such-repo") + "/referrers/"
+                + sha256(bytes("any subject")));
+        assertEquals(200, noRepository.statusCode(), noRepository.body());
+        assertEquals(OCI_INDEX, noRepository.headers().firstValue("Content-Type").orElseThrow());
+        JsonObject index = json(noRepository.body());
+        assertEquals(2, index.getInt("schemaVersion"));
+        assertEquals(0, index.getJsonArray("manifests").size());
     }
 
     // ---- content discovery
