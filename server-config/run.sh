@@ -17,7 +17,10 @@ if [ "${BERTH_SKIP_BUILD:-0}" != 1 ]; then
   (cd "$project" && mvn -q -B -DskipTests package)
 fi
 
+# Everything under the data directory (database, blobs, keys, Payara's files) is for this user only.
+umask 077
 mkdir -p "$data/runtime"
+chmod 700 "$data"
 data="$(cd "$data" && pwd)"
 # Payara's own runtime files: rebuilt on every start, so that a killed server never redeploys a stale copy.
 rm -rf "$data/runtime/payara"
@@ -27,6 +30,12 @@ preboot="$data/runtime/pre-boot.asadmin"
   # Long uploads must not be cut off after Payara's default 900 s. Set before boot: changing it after boot
   # restarts the HTTP listener.
   echo "set configs.config.server-config.network-config.protocols.protocol.http-listener.http.request-timeout-seconds=-1"
+  # A client that stops sending in the middle of a body is cut off after 30 s without data (an idle read
+  # timeout), however long the whole request is allowed to take.
+  echo "set configs.config.server-config.network-config.transports.transport.tcp.read-timeout-millis=30000"
+  # No unauthenticated introspection: Payara would serve the OpenAPI document and JVM metrics to anyone.
+  echo "set-openapi-configuration --enabled=false"
+  echo "set configs.config.server-config.microprofile-metrics-configuration.enabled=false"
 } > "$preboot"
 
 # shellcheck disable=SC2086 # BERTH_JAVA_OPTS is a list of options

@@ -3,6 +3,7 @@ package io.berth.api;
 import io.berth.ecr.EcrApi;
 import io.berth.iam.IamApi;
 import io.berth.security.Caller;
+import io.berth.security.ClientOrigin;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -34,7 +35,8 @@ public class AwsEndpoint {
     @POST
     @Consumes("application/x-amz-json-1.1")
     public Response ecr(@HeaderParam("X-Amz-Target") String target, String body) {
-        return ecr.handle(caller(), target, body, request.getRemoteAddr(), proxyEndpoint());
+        return ecr.handle(caller(), target, body, (ClientOrigin) request.getAttribute(ClientOrigin.ATTRIBUTE),
+                proxyEndpoint());
     }
 
     @POST

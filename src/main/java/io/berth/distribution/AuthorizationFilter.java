@@ -37,6 +37,6 @@ public class AuthorizationFilter implements ContainerRequestFilter {
         }
         String name = context.getUriInfo().getPathParameters().getFirst("name");
         accessControl.require(Callers.of(request), guarded.value(), Callers.repository(request, name),
-                request.getRemoteAddr());
+                Callers.origin(request));
     }
 }

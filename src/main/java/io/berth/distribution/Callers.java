@@ -2,6 +2,7 @@ package io.berth.distribution;
 
 import io.berth.registry.Names;
 import io.berth.security.Caller;
+import io.berth.security.ClientOrigin;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.NotAuthorizedException;
 
@@ -21,6 +22,11 @@ final class Callers {
         }
         // The mechanism lets no unauthenticated request through to /v2; this is a second line.
         throw new NotAuthorizedException("Basic realm=\"Berth\"");
+    }
+
+    /** Where the request comes from, as the authentication mechanism determined it. */
+    static ClientOrigin origin(HttpServletRequest request) {
+        return (ClientOrigin) request.getAttribute(ClientOrigin.ATTRIBUTE);
     }
 
     /** The name audit records and events carry. */

@@ -23,6 +23,9 @@ import java.util.List;
 @Path("v2/_catalog")
 public class CatalogResource {
 
+    /** Names a request may examine per item of the page it asked for. */
+    private static final int EXAMINED_PER_ITEM = 10;
+
     @Inject
     Manifests manifests;
 
@@ -39,21 +42,30 @@ public class CatalogResource {
         List<String> visible = new ArrayList<>();
         String after = last;
         boolean more = true;
-        // Names the caller may not describe are skipped; read on until the page is full or the names run out.
-        while (visible.size() <= limit && more) {
-            Page page = manifests.catalog(caller.accountId(), after, limit + 1);
-            for (String name : page.items()) {
-                if (visible.size() <= limit && accessControl.allowed(caller, "ecr:DescribeRepositories",
-                        Names.qualify(caller.accountId(), name), request.getRemoteAddr())) {
+        // Names the caller may not describe are skipped. A request examines at most a few pages' worth of names:
+        // when they run out before the page is full, the page ends there, shorter, with a Link to go on from the
+        // last name examined. So a caller who may describe little costs O(page) per request, not the account.
+        int examined = 0;
+        int budget = EXAMINED_PER_ITEM * (limit + 1);
+        while (visible.size() < limit && more && examined < budget) {
+            Page batch = manifests.catalog(caller.accountId(), after, Math.min(limit, budget - examined));
+            List<String> names = batch.items();
+            int used = 0;
+            while (used < names.size() && visible.size() < limit) {
+                String name = names.get(used++);
+                examined++;
+                after = name;
+                if (accessControl.allowed(caller, "ecr:DescribeRepositories",
+                        Names.qualify(caller.accountId(), name), Callers.origin(request))) {
                     visible.add(name);
                 }
-                after = name;
             }
-            more = page.more();
+            more = used < names.size() || batch.more();
         }
-        Page page = visible.size() > limit ? new Page(visible.subList(0, limit), true) : new Page(visible, false);
-        String body = "{\"repositories\":" + Pagination.jsonArray(page.items()) + "}";
-        return Pagination.link(Response.ok(body, MediaType.APPLICATION_JSON_TYPE), "/v2/_catalog", page, limit)
+        // The next page starts after the last name examined, which need not be the last one shown.
+        String next = more ? after : null;
+        String body = "{\"repositories\":" + Pagination.jsonArray(visible) + "}";
+        return Pagination.link(Response.ok(body, MediaType.APPLICATION_JSON_TYPE), "/v2/_catalog", next, limit)
                 .build();
     }
 }

@@ -48,8 +48,13 @@ final class Pagination {
     }
 
     static Response.ResponseBuilder link(Response.ResponseBuilder response, String path, Page page, int limit) {
-        if (page.more() && !page.items().isEmpty()) {
-            String last = page.items().get(page.items().size() - 1);
+        return link(response, path, page.more() && !page.items().isEmpty()
+                ? page.items().get(page.items().size() - 1) : null, limit);
+    }
+
+    /** The Link to the page after {@code last}; none when {@code last} is null (this was the last page). */
+    static Response.ResponseBuilder link(Response.ResponseBuilder response, String path, String last, int limit) {
+        if (last != null) {
             response.header("Link", "<" + path + "?n=" + limit + "&last="
                     + URLEncoder.encode(last, StandardCharsets.UTF_8) + ">; rel=\"next\"");
         }

@@ -10,7 +10,9 @@ public class RegistryApplication extends Application {
 
     @Override
     public Map<String, Object> getProperties() {
-        // Upload Locations are relative (/v2/…), as the spec shows; Jersey would make them absolute.
-        return Map.of("jersey.config.server.headers.location.relative.resolution.disabled", true);
+        // Upload Locations are relative (/v2/…), as the spec shows; Jersey would make them absolute. No WADL: it
+        // would describe every endpoint to anyone, without credentials.
+        return Map.of("jersey.config.server.headers.location.relative.resolution.disabled", true,
+                "jersey.config.server.wadl.disableWadl", true);
     }
 }

@@ -61,7 +61,7 @@ public class UploadResource {
             }
         } else if (digest != null) {
             // A monolithic upload also completes the blob.
-            accessControl.require(Callers.of(request), "ecr:CompleteLayerUpload", repository, request.getRemoteAddr());
+            accessControl.require(Callers.of(request), "ecr:CompleteLayerUpload", repository, Callers.origin(request));
             BlobInfo blob = uploads.uploadWhole(repository, Reference.parseDigest(digest), body, actor);
             return created(name, blob.digest());
         }
@@ -130,7 +130,7 @@ public class UploadResource {
 
     private boolean mayRead(String repository) {
         return accessControl.allowed(Callers.of(request), "ecr:GetDownloadUrlForLayer", repository,
-                request.getRemoteAddr());
+                Callers.origin(request));
     }
 
     /** Where a chunk says it starts, checked against its length; null when the client sent no Content-Range. */

@@ -10,6 +10,7 @@ import io.berth.security.AccessControl;
 import io.berth.security.AccessDeniedException;
 import io.berth.security.Arns;
 import io.berth.security.Caller;
+import io.berth.security.ClientOrigin;
 import io.berth.security.LoginTokens;
 import io.berth.security.RepositoryPolicies;
 import io.berth.security.SecuritySettings;
@@ -86,7 +87,7 @@ public class EcrApi {
     }
 
     /** One request to one operation. */
-    record Call(Caller caller, JsonObject input, String sourceIp, String proxyEndpoint) {
+    record Call(Caller caller, JsonObject input, ClientOrigin origin, String proxyEndpoint) {
         String string(String member) {
             JsonValue value = input.get(member);
             if (value == null || value == JsonValue.NULL) {
@@ -163,7 +164,7 @@ public class EcrApi {
             Map.entry("GetRepositoryPolicy", this::getRepositoryPolicy),
             Map.entry("DeleteRepositoryPolicy", this::deleteRepositoryPolicy));
 
-    public Response handle(Caller caller, String target, String body, String sourceIp, String proxyEndpoint) {
+    public Response handle(Caller caller, String target, String body, ClientOrigin origin, String proxyEndpoint) {
         try {
             if (caller == null) {
                 throw new EcrException("MissingAuthenticationTokenException", 403, "Missing Authentication Token");
@@ -175,7 +176,7 @@ public class EcrApi {
                 throw new EcrException("UnknownOperationException",
                         "Berth does not implement the operation " + (operation == null ? target : operation));
             }
-            JsonObjectBuilder output = handler.handle(new Call(caller, parse(body), sourceIp,
+            JsonObjectBuilder output = handler.handle(new Call(caller, parse(body), origin,
                     publicUrl.orElse(proxyEndpoint)));
             return Response.ok(output.build().toString(), CONTENT_TYPE).build();
         } catch (EcrException e) {
@@ -218,9 +219,10 @@ public class EcrApi {
 
     private JsonObjectBuilder createRepository(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:CreateRepository", repository, call.sourceIp());
         RepositorySettings settings = RepositoryInput.settings(call.input());
         Map<String, String> tags = RepositoryInput.tags(call.input());
+        accessControl.require(call.caller(), "ecr:CreateRepository", repository, call.origin(),
+                AccessControl.requestTags(tags));
         Repository created = repositories.create(repository, settings, tags, call.caller().getName());
         return Json.createObjectBuilder().add("repository", describe(created, call));
     }
@@ -235,7 +237,7 @@ public class EcrApi {
             }
             for (String name : RepositoryInput.names(call.input(), "repositoryNames", 100)) {
                 String repository = Names.qualify(account, name);
-                accessControl.require(call.caller(), "ecr:DescribeRepositories", repository, call.sourceIp());
+                accessControl.require(call.caller(), "ecr:DescribeRepositories", repository, call.origin());
                 list.add(describe(repositories.require(repository), call));
             }
             return Json.createObjectBuilder().add("repositories", list);
@@ -246,7 +248,7 @@ public class EcrApi {
         JsonObjectBuilder output = Json.createObjectBuilder();
         for (Repository repository : page.subList(0, Math.min(limit, page.size()))) {
             if (accessControl.allowed(call.caller(), "ecr:DescribeRepositories", repository.qualifiedName(),
-                    call.sourceIp())) {
+                    call.origin())) {
                 list.add(describe(repository, call));
             }
         }
@@ -259,7 +261,7 @@ public class EcrApi {
 
     private JsonObjectBuilder deleteRepository(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:DeleteRepository", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:DeleteRepository", repository, call.origin());
         JsonValue force = call.input().get("force");
         if (force != null && force != JsonValue.TRUE && force != JsonValue.FALSE && force != JsonValue.NULL) {
             throw new EcrException("InvalidParameterException", "force must be a boolean");
@@ -272,7 +274,7 @@ public class EcrApi {
 
     private JsonObjectBuilder listImages(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:ListImages", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:ListImages", repository, call.origin());
         ImageListing.TagStatus status = ImageOperations.tagStatus(call.input());
         int limit = RepositoryInput.maxResults(call.input(), 1000);
         String scope = repository + "/" + status;
@@ -321,7 +323,7 @@ public class EcrApi {
     }
 
     private JsonObjectBuilder getAuthorizationToken(Call call) {
-        accessControl.requireAccountAction(call.caller(), "ecr:GetAuthorizationToken", call.sourceIp());
+        accessControl.requireAccountAction(call.caller(), "ecr:GetAuthorizationToken", call.origin());
         LoginTokens.IssuedToken token = tokens.issue(call.caller());
         return Json.createObjectBuilder().add("authorizationData", Json.createArrayBuilder().add(
                 Json.createObjectBuilder()
@@ -332,7 +334,7 @@ public class EcrApi {
 
     private JsonObjectBuilder setRepositoryPolicy(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:SetRepositoryPolicy", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:SetRepositoryPolicy", repository, call.origin());
         String policy = call.required("policyText");
         try {
             repositoryPolicies.set(repository, policy);
@@ -345,13 +347,13 @@ public class EcrApi {
 
     private JsonObjectBuilder getRepositoryPolicy(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:GetRepositoryPolicy", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:GetRepositoryPolicy", repository, call.origin());
         return policyOutput(repository, requirePolicy(repository));
     }
 
     private JsonObjectBuilder deleteRepositoryPolicy(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:DeleteRepositoryPolicy", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:DeleteRepositoryPolicy", repository, call.origin());
         String policy = requirePolicy(repository);
         repositoryPolicies.set(repository, null);
         return policyOutput(repository, policy);

@@ -59,7 +59,7 @@ public class ImageOperations {
 
     JsonObjectBuilder describeImages(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:DescribeImages", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:DescribeImages", repository, call.origin());
         JsonArrayBuilder details = Json.createArrayBuilder();
         JsonObjectBuilder output = Json.createObjectBuilder();
         if (call.input().containsKey("imageIds")) {
@@ -111,7 +111,7 @@ public class ImageOperations {
 
     JsonObjectBuilder batchGetImage(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:BatchGetImage", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:BatchGetImage", repository, call.origin());
         List<String> accepted = strings(call.input(), "acceptedMediaTypes");
         JsonArrayBuilder found = Json.createArrayBuilder();
         JsonArrayBuilder failures = Json.createArrayBuilder();
@@ -136,7 +136,7 @@ public class ImageOperations {
 
     JsonObjectBuilder batchDeleteImage(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:BatchDeleteImage", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:BatchDeleteImage", repository, call.origin());
         JsonArrayBuilder deleted = Json.createArrayBuilder();
         JsonArrayBuilder failures = Json.createArrayBuilder();
         String actor = call.caller().getName();
@@ -163,7 +163,7 @@ public class ImageOperations {
 
     JsonObjectBuilder putImage(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:PutImage", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:PutImage", repository, call.origin());
         String manifest = call.required("imageManifest");
         String tag = call.string("imageTag");
         String digest = call.string("imageDigest");

@@ -58,7 +58,7 @@ public class LayerOperations {
 
     JsonObjectBuilder batchCheckLayerAvailability(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:BatchCheckLayerAvailability", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:BatchCheckLayerAvailability", repository, call.origin());
         JsonValue digests = call.input().get("layerDigests");
         if (!(digests instanceof JsonArray list) || list.isEmpty() || list.size() > 100) {
             throw RepositoryInput.invalid("layerDigests", "Member must have length between 1 and 100");
@@ -94,14 +94,14 @@ public class LayerOperations {
 
     JsonObjectBuilder initiateLayerUpload(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:InitiateLayerUpload", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:InitiateLayerUpload", repository, call.origin());
         UploadState upload = uploads.start(repository, call.caller().getName());
         return Json.createObjectBuilder().add("uploadId", upload.id()).add("partSize", PART_SIZE);
     }
 
     JsonObjectBuilder uploadLayerPart(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:UploadLayerPart", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:UploadLayerPart", repository, call.origin());
         String uploadId = call.required("uploadId");
         long first = number(call.input(), "partFirstByte");
         long last = number(call.input(), "partLastByte");
@@ -130,7 +130,7 @@ public class LayerOperations {
 
     JsonObjectBuilder completeLayerUpload(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:CompleteLayerUpload", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:CompleteLayerUpload", repository, call.origin());
         String uploadId = call.required("uploadId");
         JsonValue digests = call.input().get("layerDigests");
         if (!(digests instanceof JsonArray list) || list.size() != 1 || !(list.get(0) instanceof JsonString text)) {
@@ -175,7 +175,7 @@ public class LayerOperations {
 
     JsonObjectBuilder getDownloadUrlForLayer(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:GetDownloadUrlForLayer", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:GetDownloadUrlForLayer", repository, call.origin());
         String text = call.required("layerDigest");
         Digest digest;
         try {
@@ -200,7 +200,7 @@ public class LayerOperations {
 
     JsonObjectBuilder listImageReferrers(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:ListImageReferrers", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:ListImageReferrers", repository, call.origin());
         JsonValue subject = call.input().get("subjectId");
         if (!(subject instanceof JsonObject id) || !(id.get("imageDigest") instanceof JsonString digest)) {
             throw RepositoryInput.invalid("subjectId.imageDigest", "Member must not be null");

@@ -40,7 +40,7 @@ public class LifecyclePolicyOperations {
 
     JsonObjectBuilder putLifecyclePolicy(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:PutLifecyclePolicy", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:PutLifecyclePolicy", repository, call.origin());
         String text = validPolicy(call.required("lifecyclePolicyText"));
         repositories.setLifecyclePolicy(repository, text);
         return EcrApi.repositoryIdentity(repository).add("lifecyclePolicyText", text);
@@ -62,7 +62,7 @@ public class LifecyclePolicyOperations {
 
     JsonObjectBuilder getLifecyclePolicy(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:GetLifecyclePolicy", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:GetLifecyclePolicy", repository, call.origin());
         Repository stored = requirePolicy(repository);
         JsonObjectBuilder output = EcrApi.repositoryIdentity(repository)
                 .add("lifecyclePolicyText", stored.lifecyclePolicy());
@@ -75,7 +75,7 @@ public class LifecyclePolicyOperations {
     /** Previews the policy given, or the stored one, in the background (IN_PROGRESS until it is done). */
     JsonObjectBuilder startLifecyclePolicyPreview(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:StartLifecyclePolicyPreview", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:StartLifecyclePolicyPreview", repository, call.origin());
         String given = call.string("lifecyclePolicyText");
         String text = given != null ? validPolicy(given) : requirePolicy(repository).lifecyclePolicy();
         LifecyclePreviews.Preview preview;
@@ -91,7 +91,7 @@ public class LifecyclePolicyOperations {
 
     JsonObjectBuilder getLifecyclePolicyPreview(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:GetLifecyclePolicyPreview", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:GetLifecyclePolicyPreview", repository, call.origin());
         ImageListing.TagStatus status = ImageOperations.tagStatus(call.input());
         List<ImageOperations.ImageId> ids = call.input().containsKey("imageIds")
                 ? ImageOperations.imageIds(call.input()) : null;
@@ -142,7 +142,7 @@ public class LifecyclePolicyOperations {
 
     JsonObjectBuilder deleteLifecyclePolicy(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:DeleteLifecyclePolicy", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:DeleteLifecyclePolicy", repository, call.origin());
         String text = requirePolicy(repository).lifecyclePolicy();
         repositories.setLifecyclePolicy(repository, null);
         return EcrApi.repositoryIdentity(repository).add("lifecyclePolicyText", text);

@@ -6,6 +6,7 @@ import io.berth.registry.Repositories;
 import io.berth.registry.Repository;
 import io.berth.registry.RepositorySettings;
 import io.berth.security.AccessControl;
+import io.berth.security.RepositoryPolicies;
 import io.berth.security.SecuritySettings;
 import io.berth.security.policy.Policy;
 import io.berth.security.policy.PolicyException;
@@ -19,6 +20,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,7 +46,7 @@ public class RepositoryAdministration {
 
     JsonObjectBuilder putImageTagMutability(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:PutImageTagMutability", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:PutImageTagMutability", repository, call.origin());
         if (call.string("imageTagMutability") == null) {
             throw RepositoryInput.invalid("imageTagMutability", "Member must not be null");
         }
@@ -65,7 +67,7 @@ public class RepositoryAdministration {
 
     JsonObjectBuilder putImageScanningConfiguration(Call call) {
         String repository = call.repository();
-        accessControl.require(call.caller(), "ecr:PutImageScanningConfiguration", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:PutImageScanningConfiguration", repository, call.origin());
         if (!call.input().containsKey("imageScanningConfiguration")) {
             throw RepositoryInput.invalid("imageScanningConfiguration", "Member must not be null");
         }
@@ -79,18 +81,19 @@ public class RepositoryAdministration {
 
     JsonObjectBuilder tagResource(Call call) {
         String repository = repositoryOf(call.required("resourceArn"));
-        accessControl.require(call.caller(), "ecr:TagResource", repository, call.sourceIp());
         if (!call.input().containsKey("tags")) {
             throw RepositoryInput.invalid("tags", "Member must not be null");
         }
-        repositories.tag(repository, RepositoryInput.tags(call.input()), RepositoryInput.MAX_TAGS);
+        Map<String, String> tags = RepositoryInput.tags(call.input());
+        accessControl.require(call.caller(), "ecr:TagResource", repository, call.origin(),
+                AccessControl.requestTags(tags));
+        repositories.tag(repository, tags, RepositoryInput.MAX_TAGS);
         accessControl.forget(repository);
         return Json.createObjectBuilder();
     }
 
     JsonObjectBuilder untagResource(Call call) {
         String repository = repositoryOf(call.required("resourceArn"));
-        accessControl.require(call.caller(), "ecr:UntagResource", repository, call.sourceIp());
         JsonValue keys = call.input().get("tagKeys");
         if (!(keys instanceof JsonArray list) || list.size() > 50) {
             throw RepositoryInput.invalid("tagKeys", "Member must be a list of at most 50 keys");
@@ -99,6 +102,8 @@ public class RepositoryAdministration {
         if (names.contains(null)) {
             throw new EcrException("InvalidTagParameterException", "Tag keys must be strings");
         }
+        accessControl.require(call.caller(), "ecr:UntagResource", repository, call.origin(),
+                Map.of("aws:TagKeys", names));
         repositories.untag(repository, names);
         accessControl.forget(repository);
         return Json.createObjectBuilder();
@@ -106,7 +111,7 @@ public class RepositoryAdministration {
 
     JsonObjectBuilder listTagsForResource(Call call) {
         String repository = repositoryOf(call.required("resourceArn"));
-        accessControl.require(call.caller(), "ecr:ListTagsForResource", repository, call.sourceIp());
+        accessControl.require(call.caller(), "ecr:ListTagsForResource", repository, call.origin());
         JsonArrayBuilder tags = Json.createArrayBuilder();
         Repository found = repositories.require(repository);
         repositories.resourceTags(found).forEach((key, value) -> tags.add(Json.createObjectBuilder()
@@ -115,16 +120,20 @@ public class RepositoryAdministration {
     }
 
     JsonObjectBuilder describeRegistry(Call call) {
-        accessControl.requireAccountAction(call.caller(), "ecr:DescribeRegistry", call.sourceIp());
+        accessControl.requireAccountAction(call.caller(), "ecr:DescribeRegistry", call.origin());
         return Json.createObjectBuilder().add("registryId", call.caller().accountId())
                 .add("replicationConfiguration", Json.createObjectBuilder().add("rules", Json.createArrayBuilder()));
     }
 
     JsonObjectBuilder putRegistryPolicy(Call call) {
-        accessControl.requireAccountAction(call.caller(), "ecr:PutRegistryPolicy", call.sourceIp());
+        accessControl.requireAccountAction(call.caller(), "ecr:PutRegistryPolicy", call.origin());
         String policy = call.required("policyText");
+        if (policy.length() > RepositoryPolicies.MAX_POLICY_LENGTH) {
+            throw RepositoryInput.invalid("policyText", "Member must have length less than or equal to "
+                    + RepositoryPolicies.MAX_POLICY_LENGTH);
+        }
         try {
-            Policy.parse(policy, PolicyKind.RESOURCE);
+            Policy.validate(policy, PolicyKind.RESOURCE);
         } catch (PolicyException e) {
             throw RepositoryInput.invalid("policyText", "Invalid registry policy provided: " + e.getMessage());
         }
@@ -133,13 +142,13 @@ public class RepositoryAdministration {
     }
 
     JsonObjectBuilder getRegistryPolicy(Call call) {
-        accessControl.requireAccountAction(call.caller(), "ecr:GetRegistryPolicy", call.sourceIp());
+        accessControl.requireAccountAction(call.caller(), "ecr:GetRegistryPolicy", call.origin());
         return Json.createObjectBuilder().add("registryId", call.caller().accountId())
                 .add("policyText", requireRegistryPolicy(call));
     }
 
     JsonObjectBuilder deleteRegistryPolicy(Call call) {
-        accessControl.requireAccountAction(call.caller(), "ecr:DeleteRegistryPolicy", call.sourceIp());
+        accessControl.requireAccountAction(call.caller(), "ecr:DeleteRegistryPolicy", call.origin());
         String policy = requireRegistryPolicy(call);
         repositories.setRegistryPolicy(call.caller().accountId(), null);
         return Json.createObjectBuilder().add("registryId", call.caller().accountId()).add("policyText", policy);

@@ -2,6 +2,7 @@ package io.berth.ecr;
 
 import io.berth.registry.Names;
 import io.berth.registry.RepositorySettings;
+import io.berth.registry.TagPatterns;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -51,6 +52,11 @@ final class RepositoryInput {
                 if (pattern == null || !EXCLUSION_FILTER.matcher(pattern).matches()) {
                     throw invalid("imageTagMutabilityExclusionFilters.filter",
                             "Member must satisfy regular expression pattern: ^[0-9a-zA-Z._*-]{1,128}$");
+                }
+                if (TagPatterns.wildcards(pattern) > TagPatterns.MAX_WILDCARDS) {
+                    throw invalid("imageTagMutabilityExclusionFilters.filter", "a filter has at most "
+                            + TagPatterns.MAX_WILDCARDS + " wildcards (*), '" + pattern + "' has "
+                            + TagPatterns.wildcards(pattern));
                 }
                 exclusions.add(pattern);
             }

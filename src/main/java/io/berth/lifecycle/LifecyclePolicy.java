@@ -1,5 +1,7 @@
 package io.berth.lifecycle;
 
+import io.berth.registry.TagPatterns;
+
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
@@ -19,7 +21,7 @@ import java.util.Set;
 public final class LifecyclePolicy {
 
     /** ECR refuses patterns with more wildcards than this. */
-    static final int MAX_WILDCARDS = 4;
+    static final int MAX_WILDCARDS = TagPatterns.MAX_WILDCARDS;
 
     private static final Set<String> POLICY_MEMBERS = Set.of("rules");
     private static final Set<String> RULE_MEMBERS = Set.of("rulePriority", "description", "selection", "action");
@@ -124,7 +126,7 @@ public final class LifecyclePolicy {
             if (pattern.isEmpty()) {
                 throw new LifecyclePolicyException(name + ": tagPatternList entries must not be empty");
             }
-            long wildcards = pattern.chars().filter(c -> c == '*').count();
+            long wildcards = TagPatterns.wildcards(pattern);
             if (wildcards > MAX_WILDCARDS) {
                 throw new LifecyclePolicyException(name + ": tag pattern " + pattern + " has " + wildcards
                         + " wildcards, at most " + MAX_WILDCARDS + " are allowed");

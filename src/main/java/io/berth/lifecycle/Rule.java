@@ -1,5 +1,7 @@
 package io.berth.lifecycle;
 
+import io.berth.registry.TagPatterns;
+
 import java.util.List;
 
 /**
@@ -25,34 +27,7 @@ public record Rule(int rulePriority, String description, TagStatus tagStatus, Li
             case UNTAGGED -> tags.isEmpty();
             case TAGGED -> !tags.isEmpty()
                     && tagPrefixList.stream().allMatch(prefix -> tags.stream().anyMatch(tag -> tag.startsWith(prefix)))
-                    && tagPatternList.stream().allMatch(pattern -> tags.stream().anyMatch(tag -> globMatches(pattern, tag)));
+                    && tagPatternList.stream().allMatch(pattern -> tags.stream().anyMatch(tag -> TagPatterns.matches(pattern, tag)));
         };
-    }
-
-    /** Whether the whole tag matches the pattern, where {@code *} stands for any run of characters. */
-    static boolean globMatches(String pattern, String tag) {
-        int p = 0;
-        int t = 0;
-        int lastStar = -1; // position in the pattern just after the last '*' seen
-        int resumeAt = 0;  // where in the tag that '*' should next try to end
-        while (t < tag.length()) {
-            if (p < pattern.length() && pattern.charAt(p) == '*') {
-                lastStar = ++p;
-                resumeAt = t;
-            } else if (p < pattern.length() && pattern.charAt(p) == tag.charAt(t)) {
-                p++;
-                t++;
-            } else if (lastStar >= 0) {
-                // Let the last '*' swallow one more character and try again from there.
-                p = lastStar;
-                t = ++resumeAt;
-            } else {
-                return false;
-            }
-        }
-        while (p < pattern.length() && pattern.charAt(p) == '*') {
-            p++;
-        }
-        return p == pattern.length();
     }
 }

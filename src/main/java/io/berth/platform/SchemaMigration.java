@@ -1,5 +1,6 @@
 package io.berth.platform;
 
+import io.berth.storage.OwnerOnly;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.annotation.sql.DataSourceDefinition;
@@ -7,6 +8,9 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -19,7 +23,7 @@ import org.flywaydb.core.Flyway;
 @DataSourceDefinition(
         name = "java:app/jdbc/berth",
         className = "org.h2.jdbcx.JdbcDataSource",
-        url = "jdbc:h2:file:${berth.data.dir}/db/berth;WRITE_DELAY=0",
+        url = "jdbc:h2:file:${berth.data.dir}/db/berth;WRITE_DELAY=0;TRACE_LEVEL_FILE=0",
         user = "berth",
         password = "berth",
         minPoolSize = 2,
@@ -36,6 +40,7 @@ public class SchemaMigration {
 
     @PostConstruct
     void migrate() {
+        restrictDatabaseFiles();
         var result = Flyway.configure(SchemaMigration.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
@@ -43,5 +48,21 @@ public class SchemaMigration {
                 .migrate();
         LOG.info(() -> "database schema at version " + result.targetSchemaVersion
                 + " (" + result.migrationsExecuted + " migrations applied now)");
+        restrictDatabaseFiles();
+    }
+
+    /**
+     * The data directory and the database files are the server's alone. H2 creates its files with the process's
+     * umask (run.sh sets 077; other launchers may not), so they are restricted here, before and after migrating.
+     */
+    private static void restrictDatabaseFiles() {
+        Path data = Path.of(System.getProperty("berth.data.dir", "data"));
+        try {
+            OwnerOnly.directory(data);
+            OwnerOnly.restrict(data);
+            OwnerOnly.restrictTree(data.resolve("db"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the data directory " + data + " owner-only", e);
+        }
     }
 }

@@ -1,7 +1,6 @@
 package io.berth.registry;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * A repository's settings as ECR has them: whether tags may be overwritten (with wildcard exclusions for the
@@ -16,25 +15,12 @@ public record RepositorySettings(String tagMutability, List<String> mutabilityEx
 
     /** Whether a tag, once set, may not be moved to another image. */
     public boolean tagImmutable(String tag) {
-        boolean excluded = mutabilityExclusions.stream().anyMatch(pattern -> matches(pattern, tag));
+        boolean excluded = mutabilityExclusions.stream().anyMatch(pattern -> TagPatterns.matches(pattern, tag));
         return switch (tagMutability) {
             case "IMMUTABLE" -> true;
             case "IMMUTABLE_WITH_EXCLUSION" -> !excluded;
             case "MUTABLE_WITH_EXCLUSION" -> excluded;
             default -> false;
         };
-    }
-
-    /** ECR's exclusion filters: literal text with {@code *} for any run of characters. */
-    static boolean matches(String pattern, String tag) {
-        String[] parts = pattern.split("\\*", -1);
-        StringBuilder regex = new StringBuilder();
-        for (int i = 0; i < parts.length; i++) {
-            if (i > 0) {
-                regex.append(".*");
-            }
-            regex.append(Pattern.quote(parts[i]));
-        }
-        return tag.matches(regex.toString());
     }
 }

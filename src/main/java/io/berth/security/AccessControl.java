@@ -40,22 +40,39 @@ public class AccessControl {
     }
 
     /** Refuses with {@link AccessDeniedException} unless the caller may do {@code action} on the repository. */
-    public void require(Caller caller, String action, String qualifiedRepository, String sourceIp) {
-        Decision decision = decide(caller, action, qualifiedRepository, sourceIp);
+    public void require(Caller caller, String action, String qualifiedRepository, ClientOrigin origin) {
+        require(caller, action, qualifiedRepository, origin, Map.of());
+    }
+
+    /**
+     * As {@link #require(Caller, String, String, ClientOrigin)}, for a request that carries condition keys of its
+     * own, such as the {@code aws:RequestTag/…} and {@code aws:TagKeys} of the tags it sets.
+     */
+    public void require(Caller caller, String action, String qualifiedRepository, ClientOrigin origin,
+                        Map<String, List<String>> requestKeys) {
+        Decision decision = decide(caller, action, qualifiedRepository, origin, requestKeys);
         if (!decision.allowed()) {
             throw new AccessDeniedException(action, "User: " + caller.arn() + " is not authorized to perform: "
                     + action + " on resource: " + decision.resourceArn() + " because " + decision.reason());
         }
     }
 
-    public boolean allowed(Caller caller, String action, String qualifiedRepository, String sourceIp) {
-        return decide(caller, action, qualifiedRepository, sourceIp).allowed();
+    public boolean allowed(Caller caller, String action, String qualifiedRepository, ClientOrigin origin) {
+        return decide(caller, action, qualifiedRepository, origin, Map.of()).allowed();
+    }
+
+    /** The condition keys of a request that sets resource tags: {@code aws:RequestTag/<key>} and {@code aws:TagKeys}. */
+    public static Map<String, List<String>> requestTags(Map<String, String> tags) {
+        Map<String, List<String>> keys = new HashMap<>();
+        tags.forEach((key, value) -> keys.put("aws:RequestTag/" + key, List.of(value)));
+        keys.put("aws:TagKeys", List.copyOf(tags.keySet()));
+        return keys;
     }
 
     /** For actions on no particular repository, such as {@code ecr:GetAuthorizationToken}: identity policies only. */
-    public void requireAccountAction(Caller caller, String action, String sourceIp) {
+    public void requireAccountAction(Caller caller, String action, ClientOrigin origin) {
         AccessRequest request = new AccessRequest(caller.arn(), caller.accountId(), action, "*",
-                context(caller, sourceIp, Map.of(), caller.accountId()));
+                context(caller, origin, Map.of(), caller.accountId(), Map.of()));
         PolicyEvaluation.Result result = PolicyEvaluation.decide(request, caller.accountId(), caller.administrator(),
                 caller.identityPolicies(), null);
         if (!result.allowed()) {
@@ -78,7 +95,8 @@ public class AccessControl {
     private record Decision(boolean allowed, String reason, String resourceArn) {
     }
 
-    private Decision decide(Caller caller, String action, String qualifiedRepository, String sourceIp) {
+    private Decision decide(Caller caller, String action, String qualifiedRepository, ClientOrigin origin,
+                            Map<String, List<String>> requestKeys) {
         Names.Qualified name = Names.split(qualifiedRepository);
         String resourceArn = Arns.repository(settings.region(), name.accountId(), name.name());
         if (caller.administrator() && caller.accountId().equals(name.accountId())) {
@@ -87,7 +105,7 @@ public class AccessControl {
         }
         ResourceFacts facts = facts(qualifiedRepository);
         AccessRequest request = new AccessRequest(caller.arn(), caller.accountId(), action, resourceArn,
-                context(caller, sourceIp, facts.tags(), name.accountId()));
+                context(caller, origin, facts.tags(), name.accountId(), requestKeys));
         PolicyEvaluation.Result result = PolicyEvaluation.decide(request, name.accountId(),
                 caller.administrator(), caller.identityPolicies(), facts.policy());
         return new Decision(result.allowed(), result.reason(), resourceArn);
@@ -110,10 +128,12 @@ public class AccessControl {
         return facts;
     }
 
-    private static Map<String, List<String>> context(Caller caller, String sourceIp, Map<String, String> tags,
-                                                     String resourceAccount) {
-        Map<String, List<String>> context = new HashMap<>();
-        context.put("aws:SourceIp", List.of(sourceIp));
+    /** Every condition key Berth sets; {@link io.berth.security.policy.ConditionKeys} lists them for validation. */
+    private static Map<String, List<String>> context(Caller caller, ClientOrigin origin, Map<String, String> tags,
+                                                     String resourceAccount, Map<String, List<String>> requestKeys) {
+        Map<String, List<String>> context = new HashMap<>(requestKeys);
+        context.put("aws:SourceIp", List.of(origin.address()));
+        context.put("aws:SecureTransport", List.of(Boolean.toString(origin.secure())));
         context.put("aws:PrincipalAccount", List.of(caller.accountId()));
         context.put("aws:PrincipalArn", List.of(caller.arn()));
         context.put("aws:username", List.of(caller.userName()));

@@ -35,8 +35,35 @@ enum ApiProtocol {
         return type != null && type.toLowerCase().startsWith("application/x-www-form-urlencoded") ? IAM_QUERY : null;
     }
 
+    /** Bodies up to this size are read for most operations: policies, image ids and lists are small. */
+    static final int MAX_BODY = 1024 * 1024;
+    /** A layer part of up to 20 MiB, base64-encoded in JSON. */
+    static final int MAX_LAYER_PART_BODY = 28 * 1024 * 1024;
+    /** A manifest of up to 4 MiB as a JSON string (escaping at most doubles it). */
+    static final int MAX_PUT_IMAGE_BODY = 9 * 1024 * 1024;
+
     String signingName() {
         return signingName;
+    }
+
+    /** The largest body the request's operation can need: more is refused before it is read. */
+    int maxBody(HttpServletRequest request) {
+        String target = this == ECR_JSON ? request.getHeader("X-Amz-Target") : null;
+        if (target != null && target.endsWith(".UploadLayerPart")) {
+            return MAX_LAYER_PART_BODY;
+        }
+        if (target != null && target.endsWith(".PutImage")) {
+            return MAX_PUT_IMAGE_BODY;
+        }
+        return MAX_BODY;
+    }
+
+    String accessDeniedCode() {
+        return this == ECR_JSON ? "AccessDeniedException" : "AccessDenied";
+    }
+
+    String throttlingCode() {
+        return this == ECR_JSON ? "ThrottlingException" : "Throttling";
     }
 
     /** The protocol's name for a Signature V4 failure. */
@@ -67,6 +94,11 @@ enum ApiProtocol {
     static AuthenticationStatus registryChallenge(HttpServletResponse response, String message) throws IOException {
         response.setHeader("WWW-Authenticate", "Basic realm=\"" + BerthAuthenticationMechanism.REALM + "\"");
         return send(response, 401, "application/json", ociError("UNAUTHORIZED", message));
+    }
+
+    /** 403 DENIED, for a request refused before its credentials are looked at. */
+    static AuthenticationStatus registryDenied(HttpServletResponse response, String message) throws IOException {
+        return send(response, 403, "application/json", ociError("DENIED", message));
     }
 
     static AuthenticationStatus registryThrottled(HttpServletResponse response, long retryAfterSeconds)

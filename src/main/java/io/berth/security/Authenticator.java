@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public class Authenticator {
 
     private static final int MAX_CACHED = 10_000;
+    /** Password hashes one user may have running at once; more attempts are answered 429 at once. */
+    static final int MAX_VERIFICATIONS_PER_USER = 4;
 
     @Inject
     Identities identities;
@@ -49,6 +51,7 @@ public class Authenticator {
 
     private final ConcurrentMap<String, Cached> verified = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, CompletableFuture<Outcome>> verifying = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Integer> inFlight = new ConcurrentHashMap<>();
     private SigV4Verifier sigV4;
 
     private record Cached(Caller caller, long validUntil) {
@@ -77,7 +80,14 @@ public class Authenticator {
 
     /** Checks an {@code Authorization: Basic …} header from {@code clientAddress}. */
     public Outcome basic(String authorization, String clientAddress) {
-        String cacheKey = LoginTokens.sha256(authorization);
+        Optional<Credentials> decoded = decodeBasic(authorization);
+        if (decoded.isEmpty()) {
+            return new Outcome.Rejected("malformed Basic credentials");
+        }
+        Credentials credentials = decoded.get();
+        // Keyed on what the header means, not how it is written: "basic", extra spaces and the like do not make a
+        // credential new (and cost another slow password hash).
+        String cacheKey = credentials.cacheKey();
         Cached cached = verified.get(cacheKey);
         if (cached != null && cached.validUntil() > System.currentTimeMillis()) {
             return new Outcome.Authenticated(cached.caller());
@@ -90,7 +100,7 @@ public class Authenticator {
             return running.join();
         }
         try {
-            Outcome outcome = verify(authorization, clientAddress, cacheKey);
+            Outcome outcome = verify(credentials, clientAddress, cacheKey);
             mine.complete(outcome);
             return outcome;
         } catch (RuntimeException e) {
@@ -101,36 +111,48 @@ public class Authenticator {
         }
     }
 
-    private Outcome verify(String authorization, String clientAddress, String cacheKey) {
-        long now = System.currentTimeMillis();
-        Optional<String[]> credentials = decodeBasic(authorization);
-        if (credentials.isEmpty()) {
-            return new Outcome.Rejected("malformed Basic credentials");
-        }
-        String name = credentials.get()[0];
-        String password = credentials.get()[1];
+    private Outcome verify(Credentials credentials, String clientAddress, String cacheKey) {
+        String name = credentials.name();
         long wait = throttle.refusedForSeconds(name, clientAddress);
         if (wait > 0) {
             return new Outcome.Throttled(wait);
         }
+        // At most a few password hashes per user at once, whatever passwords are tried for it.
+        String user = throttle.userKey(name);
+        if (user != null && inFlight.merge(user, 1, Integer::sum) > MAX_VERIFICATIONS_PER_USER) {
+            inFlight.computeIfPresent(user, (k, n) -> n <= 1 ? null : n - 1);
+            return new Outcome.Throttled(1);
+        }
+        try {
+            return check(credentials, clientAddress, cacheKey);
+        } finally {
+            if (user != null) {
+                inFlight.computeIfPresent(user, (k, n) -> n <= 1 ? null : n - 1);
+            }
+        }
+    }
+
+    private Outcome check(Credentials credentials, String clientAddress, String cacheKey) {
+        String name = credentials.name();
         Optional<Caller> caller;
-        long validUntil = now + settings.credentialCacheTime().toMillis();
+        long validUntil = System.currentTimeMillis() + settings.credentialCacheTime().toMillis();
         if (LoginTokens.TOKEN_USER.equals(name)) {
-            Optional<LoginTokens.Verified> token = tokens.verify(password);
+            Optional<LoginTokens.Verified> token = tokens.verify(credentials.password());
             caller = token.map(t -> callerOf(t.user(), t.accessKeyId()));
             if (token.isPresent()) {
                 validUntil = Math.min(validUntil, token.get().expiresAt());
             }
         } else {
-            CredentialValidationResult result = identityStores.validate(new UsernamePasswordCredential(name, password));
+            CredentialValidationResult result = identityStores.validate(
+                    new UsernamePasswordCredential(name, credentials.password()));
             caller = result.getStatus() != CredentialValidationResult.Status.VALID ? Optional.empty()
                     : userOf(result.getCallerPrincipal().getName()).map(u -> callerOf(u, null));
         }
         if (caller.isEmpty()) {
-            sleep(throttle.recordFailure(name, clientAddress));
+            throttle.recordFailure(name, clientAddress);
             return new Outcome.Rejected("invalid user name or password");
         }
-        throttle.recordSuccess(name);
+        throttle.recordSuccess(name, clientAddress);
         if (verified.size() >= MAX_CACHED) {
             verified.clear();
         }
@@ -138,16 +160,30 @@ public class Authenticator {
         return new Outcome.Authenticated(caller.get());
     }
 
-    /** Checks an AWS Signature V4 request for one of {@code services}; throws {@link SigV4Exception} if invalid. */
-    public Caller signed(SignedRequest request, Set<String> services) {
+    /**
+     * Checks everything of an AWS Signature V4 request for one of {@code services} that does not need its body
+     * (form, scope, time, a known active key); throws {@link SigV4Exception} if that already fails. The caller then
+     * reads the body, hashing it, and calls {@link #finishSigned}.
+     */
+    public PendingSignature startSigned(SignedRequest headers, Set<String> services) {
         // The key's user is remembered from the one lookup the verifier makes for the secret.
         AtomicReference<User> signer = new AtomicReference<>();
-        io.berth.security.sigv4.Verified signature = sigV4.verify(request, services, keyId ->
+        SigV4Verifier.Pending pending = sigV4.start(headers, services, keyId ->
                 identities.activeKey(keyId).map(key -> {
                     signer.set(key.user());
                     return key.secret();
                 }));
-        return callerOf(signer.get(), signature.accessKeyId());
+        return new PendingSignature(pending, signer.get());
+    }
+
+    /** A signed request whose key is known and active; its signature over the body is still to be checked. */
+    public record PendingSignature(SigV4Verifier.Pending pending, User signer) {
+    }
+
+    /** Checks the signature over the body's SHA-256; throws {@link SigV4Exception} if it does not match. */
+    public Caller finishSigned(PendingSignature signature, String bodySha256Hex, long bodyLength) {
+        io.berth.security.sigv4.Verified verified = signature.pending().finish(bodySha256Hex, bodyLength);
+        return callerOf(signature.signer(), verified.accessKeyId());
     }
 
     /** The user a validated caller principal ({@code <account>/<user>}) names. */
@@ -161,29 +197,26 @@ public class Authenticator {
                 identities.effectivePolicies(user), accessKeyId);
     }
 
-    private static Optional<String[]> decodeBasic(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return Optional.empty();
-        }
-        try {
-            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
-                    StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon <= 0 ? Optional.empty()
-                    : Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
-        } catch (IllegalArgumentException notBase64) {
-            return Optional.empty();
+    /** A Basic credential as decoded: a user name (or AWS, for a login token) and a password. */
+    record Credentials(String name, String password) {
+        String cacheKey() {
+            return LoginTokens.sha256(name + "\u0000" + password);
         }
     }
 
-    private static void sleep(long millis) {
-        if (millis <= 0) {
-            return;
+    /** {@code Basic <base64 of name:password>}, the scheme in any case and with any spaces around the value. */
+    static Optional<Credentials> decodeBasic(String authorization) {
+        if (authorization == null || !authorization.strip().regionMatches(true, 0, "Basic ", 0, 6)) {
+            return Optional.empty();
         }
         try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            String decoded = new String(Base64.getDecoder().decode(authorization.strip().substring(6).strip()),
+                    StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon <= 0 ? Optional.empty()
+                    : Optional.of(new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1)));
+        } catch (IllegalArgumentException notBase64) {
+            return Optional.empty();
         }
     }
 }

@@ -14,6 +14,8 @@ import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageCont
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,16 +27,20 @@ import java.util.regex.Pattern;
 
 /**
  * The application's one authentication mechanism, for every boundary: {@code /v2} takes HTTP Basic (a password or a
- * login token); the AWS APIs at {@code POST /} take Signature V4 (or Basic with a password, to bootstrap keys).
- * Failures are answered in each protocol's own
- * format. Nothing under {@code /v2} is served without a verified credential.
+ * login token); the AWS APIs at {@code POST /} take Signature V4 (or Basic with a password, only to create the user's
+ * own first access key). Failures are answered in each protocol's own format. Nothing under {@code /v2} is served
+ * without a verified credential, and no state changes with Basic credentials on a request a web page of another site
+ * made (see {@link CrossSite}).
  */
 @ApplicationScoped
 public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism {
 
     public static final String REALM = "Berth";
-    /** Signed API requests are read whole to check the payload hash; ECR layer parts stay far below this. */
-    static final int MAX_SIGNED_BODY = 64 * 1024 * 1024;
+    /** A password-signed CreateAccessKey is a few parameters. */
+    private static final int MAX_PASSWORD_BODY = 64 * 1024;
+    private static final String PASSWORD_REFUSAL = "A password signs in to the registry (/v2) and creates its own"
+            + " user's access key (IAM CreateAccessKey); every other AWS API request must be signed with an access key"
+            + " (Signature V4).";
 
     /** Reads of manifests, blobs and tag lists: what anonymous pulls may do when they are allowed. */
     private static final Pattern PULL = Pattern.compile("/v2/.+/(manifests/[^/]+|blobs/[^/]+|tags/list)");
@@ -47,6 +53,12 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
 
     @Inject
     DownloadUrls downloadUrls;
+
+    @Inject
+    TrustedProxies trustedProxies;
+
+    @Inject
+    SignedBodies bodies;
 
     private Caller anonymous;
 
@@ -76,20 +88,22 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
 
     private AuthenticationStatus validate(HttpServletRequest request, HttpServletResponse response,
                                           HttpMessageContext context) throws IOException {
+        ClientOrigin origin = trustedProxies.origin(request);
+        request.setAttribute(ClientOrigin.ATTRIBUTE, origin);
         String path = request.getRequestURI();
         if (path.equals("/v2") || path.startsWith("/v2/") || path.startsWith("/berth/")) {
             // /berth/…: the registry's own administration, signed in as on /v2.
-            return registry(request, response, context);
+            return registry(request, response, context, origin);
         }
         ApiProtocol protocol = ApiProtocol.of(request);
         if (protocol != null) {
-            return api(protocol, request, response, context);
+            return api(protocol, request, response, context, origin);
         }
         return context.doNothing();
     }
 
     private AuthenticationStatus registry(HttpServletRequest request, HttpServletResponse response,
-                                          HttpMessageContext context) throws IOException {
+                                          HttpMessageContext context, ClientOrigin origin) throws IOException {
         String authorization = request.getHeader("Authorization");
         if (authorization == null && "GET".equals(request.getMethod())
                 && DownloadUrls.isSigned(request.getQueryString())) {
@@ -105,7 +119,10 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
             }
             return ApiProtocol.registryChallenge(response, "authentication required");
         }
-        Authenticator.Outcome outcome = authenticator.basic(authorization, request.getRemoteAddr());
+        if (CrossSite.isCrossSiteChange(request, origin)) {
+            return ApiProtocol.registryDenied(response, CrossSite.REFUSAL);
+        }
+        Authenticator.Outcome outcome = authenticator.basic(authorization, origin.address());
         if (outcome instanceof Authenticator.Outcome.Authenticated authenticated) {
             return login(authenticated.caller(), request, context);
         }
@@ -116,16 +133,10 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
     }
 
     private AuthenticationStatus api(ApiProtocol protocol, HttpServletRequest request, HttpServletResponse response,
-                                     HttpMessageContext context) throws IOException {
+                                     HttpMessageContext context, ClientOrigin origin) throws IOException {
         String authorization = request.getHeader("Authorization");
-        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            // A user's password also works here, so that the first access key can be created without one.
-            Authenticator.Outcome outcome = authenticator.basic(authorization, request.getRemoteAddr());
-            if (outcome instanceof Authenticator.Outcome.Authenticated authenticated) {
-                return login(authenticated.caller(), request, context);
-            }
-            return protocol.refuse(response, outcome instanceof Authenticator.Outcome.Throttled ? 429 : 403,
-                    protocol.signatureErrorCode("InvalidClientTokenId"), "invalid user name or password");
+        if (authorization != null && authorization.strip().regionMatches(true, 0, "Basic ", 0, 6)) {
+            return apiWithPassword(protocol, request, response, context, origin, authorization);
         }
         boolean presigned = request.getQueryString() != null && request.getQueryString().contains("X-Amz-Signature=");
         if (!presigned && (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256 "))) {
@@ -133,25 +144,33 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
             return protocol.refuse(response, 403, protocol.signatureErrorCode("MissingAuthenticationToken"),
                     "Missing Authentication Token");
         }
-        if ("UNSIGNED-PAYLOAD".equals(request.getHeader("X-Amz-Content-Sha256"))) {
-            // Only S3 signs without the payload; here the body is the request, and must be covered.
-            return protocol.refuse(response, 400, protocol.signatureErrorCode("IncompleteSignature"),
-                    "the payload must be signed (UNSIGNED-PAYLOAD is not accepted)");
-        }
-        long length = request.getContentLengthLong();
-        if (length > MAX_SIGNED_BODY) {
-            return protocol.refuse(response, 413, "RequestEntityTooLarge", "request body too large");
-        }
-        byte[] body = request.getInputStream().readNBytes(MAX_SIGNED_BODY + 1);
-        if (body.length > MAX_SIGNED_BODY) {
-            return protocol.refuse(response, 413, "RequestEntityTooLarge", "request body too large");
-        }
-        SignedRequest signed = new SignedRequest(request.getMethod(), request.getRequestURI(),
-                request.getQueryString(), headers(request), body);
         try {
-            Caller caller = authenticator.signed(signed, Set.of(protocol.signingName()));
+            // The signature's form, time, scope and key are checked before a byte of the body is read: a forged
+            // or stale signature makes the server hold nothing.
+            Authenticator.PendingSignature pending = authenticator.startSigned(new SignedRequest(request.getMethod(),
+                    request.getRequestURI(), request.getQueryString(), headers(request), new byte[0]),
+                    Set.of(protocol.signingName()));
+            int limit = protocol.maxBody(request);
+            long length = request.getContentLengthLong();
+            if (length > limit) {
+                return protocol.refuse(response, 413, "RequestEntityTooLarge", "request body too large for the"
+                        + " operation: at most " + limit + " bytes");
+            }
+            long reserved = length >= 0 ? length : limit;
+            if (!bodies.reserve(reserved)) {
+                response.setHeader("Retry-After", "1");
+                return protocol.refuse(response, 503, protocol.throttlingCode(),
+                        "too many request bodies in memory; retry");
+            }
+            request.setAttribute(SignedBodies.RESERVED, reserved);
+            SignedBodies.Body body = SignedBodies.read(request.getInputStream(), length, limit);
+            if (body == null) {
+                return protocol.refuse(response, 413, "RequestEntityTooLarge", "request body too large for the"
+                        + " operation: at most " + limit + " bytes");
+            }
+            Caller caller = authenticator.finishSigned(pending, body.sha256Hex(), body.bytes().length);
             // The body has been read: hand the rest of the chain a request that replays it.
-            BufferedBodyRequest replaying = new BufferedBodyRequest(request, body);
+            BufferedBodyRequest replaying = new BufferedBodyRequest(request, body.bytes());
             context.withRequest(replaying);
             return login(caller, replaying, context);
         } catch (SigV4Exception e) {
@@ -160,6 +179,63 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
             int status = code.startsWith("IncompleteSignature") || code.equals("RequestExpired") ? 400 : 403;
             return protocol.refuse(response, status, code, e.getMessage());
         }
+    }
+
+    /**
+     * HTTP Basic on the AWS APIs does one thing: with a user's password, create that user's own access key, so that
+     * the first key needs no key. A login token is a registry login (what {@code docker login} keeps in its config
+     * and CI logs show) and never works here.
+     */
+    private AuthenticationStatus apiWithPassword(ApiProtocol protocol, HttpServletRequest request,
+                                                 HttpServletResponse response, HttpMessageContext context,
+                                                 ClientOrigin origin, String authorization) throws IOException {
+        Optional<Authenticator.Credentials> credentials = Authenticator.decodeBasic(authorization);
+        if (credentials.isPresent() && LoginTokens.TOKEN_USER.equals(credentials.get().name())) {
+            return protocol.refuse(response, 403, protocol.accessDeniedCode(), "A login token signs in to the"
+                    + " registry (/v2) only; the AWS APIs take requests signed with an access key (Signature V4).");
+        }
+        if (CrossSite.isCrossSiteChange(request, origin)) {
+            return protocol.refuse(response, 403, protocol.accessDeniedCode(), CrossSite.REFUSAL);
+        }
+        long length = request.getContentLengthLong();
+        byte[] body = length > MAX_PASSWORD_BODY ? null : request.getInputStream().readNBytes(MAX_PASSWORD_BODY + 1);
+        Map<String, String> form = body == null || body.length > MAX_PASSWORD_BODY || protocol != ApiProtocol.IAM_QUERY
+                ? Map.of() : form(body);
+        String userName = form.get("UserName");
+        if (!"CreateAccessKey".equals(form.get("Action"))) {
+            return protocol.refuse(response, 403, protocol.accessDeniedCode(), PASSWORD_REFUSAL);
+        }
+        Authenticator.Outcome outcome = authenticator.basic(authorization, origin.address());
+        if (outcome instanceof Authenticator.Outcome.Authenticated authenticated) {
+            if (userName != null && !userName.equals(authenticated.caller().userName())) {
+                return protocol.refuse(response, 403, protocol.accessDeniedCode(), PASSWORD_REFUSAL);
+            }
+            BufferedBodyRequest replaying = new BufferedBodyRequest(request, body);
+            context.withRequest(replaying);
+            return login(authenticated.caller(), replaying, context);
+        }
+        if (outcome instanceof Authenticator.Outcome.Throttled throttled) {
+            response.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
+            return protocol.refuse(response, 429, protocol.throttlingCode(), "too many failed sign-ins; retry later");
+        }
+        return protocol.refuse(response, 403, protocol.signatureErrorCode("InvalidClientTokenId"),
+                "invalid user name or password");
+    }
+
+    /** A form-encoded body's parameters (the first value of each). */
+    private static Map<String, String> form(byte[] body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
+            int equals = pair.indexOf('=');
+            try {
+                String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+                String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+                form.putIfAbsent(name, value);
+            } catch (IllegalArgumentException malformed) {
+                // not a parameter at all: ignore it, as the API itself will
+            }
+        }
+        return form;
     }
 
     private static AuthenticationStatus login(Caller caller, HttpServletRequest request, HttpMessageContext context) {

@@ -27,6 +27,10 @@ import java.util.regex.Pattern;
 public class Identities {
 
     public static final int MAX_ACCESS_KEYS = 2;
+    private static final List<String> RESERVED_USER_NAMES = List.of(LoginTokens.TOKEN_USER, "anonymous");
+    /** IAM's quotas on the inline policies of one user and of one group, in characters without whitespace. */
+    static final int MAX_USER_POLICY_SIZE = 2_048;
+    static final int MAX_GROUP_POLICY_SIZE = 5_120;
     static final int MIN_PASSWORD_LENGTH = 8;
 
     private static final Pattern USER_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
@@ -127,6 +131,12 @@ public class Identities {
     @Transactional
     public User createUser(String accountId, String name, boolean administrator) {
         requireName(USER_NAME, "userName", name);
+        if (RESERVED_USER_NAMES.stream().anyMatch(name::equalsIgnoreCase)) {
+            // "AWS" signs in with login tokens, "anonymous" is the caller of anonymous pulls: a user of either name
+            // would share their identity in policies and throttling.
+            throw new IdentityException(IdentityProblem.VALIDATION_ERROR, "The user name " + name
+                    + " is reserved by Berth.");
+        }
         if (findUser(accountId, name).isPresent()) {
             throw new IdentityException(IdentityProblem.ENTITY_ALREADY_EXISTS,
                     "User with name " + name + " already exists.");
@@ -171,6 +181,8 @@ public class Identities {
                     "Password should have a minimum length of " + MIN_PASSWORD_LENGTH);
         }
         user.passwordHash(passwordHash.generate(password.toCharArray()));
+        // A new password (often: the old one leaked) ends every login token of the user.
+        em.createQuery("DELETE FROM LoginToken t WHERE t.userId = :id").setParameter("id", user.id()).executeUpdate();
         changed.fire(new IdentitiesChanged());
     }
 
@@ -229,6 +241,11 @@ public class Identities {
     @Transactional
     public void setAccessKeyActive(String accountId, String userName, String accessKeyId, boolean active) {
         requireKey(accountId, userName, accessKeyId).active(active);
+        if (!active) {
+            // Tokens obtained through a deactivated key stay dead when the key comes back.
+            em.createQuery("DELETE FROM LoginToken t WHERE t.accessKeyId = :key").setParameter("key", accessKeyId)
+                    .executeUpdate();
+        }
         changed.fire(new IdentitiesChanged());
     }
 
@@ -291,11 +308,21 @@ public class Identities {
     public void putPolicy(OwnerKind kind, String accountId, String ownerName, String policyName, String document) {
         requireName(GROUP_OR_POLICY_NAME, "policyName", policyName);
         try {
-            Policy.parse(document, PolicyKind.IDENTITY);
+            Policy.validate(document, PolicyKind.IDENTITY);
         } catch (PolicyException e) {
             throw new IdentityException(IdentityProblem.MALFORMED_POLICY_DOCUMENT, e.getMessage());
         }
         long ownerId = ownerId(kind, accountId, ownerName);
+        // IAM's quota: all inline policies of a user (or group) together, without whitespace.
+        int limit = kind == OwnerKind.USER ? MAX_USER_POLICY_SIZE : MAX_GROUP_POLICY_SIZE;
+        long size = nonWhitespace(document) + em.createQuery("SELECT p.document FROM InlinePolicy p WHERE"
+                        + " p.ownerKind = :kind AND p.ownerId = :owner AND p.name <> :name", String.class)
+                .setParameter("kind", kind.name()).setParameter("owner", ownerId).setParameter("name", policyName)
+                .getResultStream().mapToLong(Identities::nonWhitespace).sum();
+        if (size > limit) {
+            throw new IdentityException(IdentityProblem.LIMIT_EXCEEDED, "Maximum policy size of " + limit
+                    + " bytes exceeded for " + kind.name().toLowerCase() + " " + ownerName);
+        }
         InlinePolicy existing = em.find(InlinePolicy.class, key(kind, ownerId, policyName));
         if (existing != null) {
             existing.document(document);
@@ -303,6 +330,10 @@ public class Identities {
             em.persist(new InlinePolicy(kind, ownerId, policyName, document));
         }
         changed.fire(new IdentitiesChanged());
+    }
+
+    private static long nonWhitespace(String document) {
+        return document.chars().filter(c -> !Character.isWhitespace(c)).count();
     }
 
     public InlinePolicy requirePolicy(OwnerKind kind, String accountId, String ownerName, String policyName) {

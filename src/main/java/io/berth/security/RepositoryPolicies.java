@@ -18,6 +18,9 @@ public class RepositoryPolicies {
     @Inject
     AccessControl accessControl;
 
+    /** ECR's limit for repository and registry policy texts. */
+    public static final int MAX_POLICY_LENGTH = 10_240;
+
     public Optional<String> get(String qualifiedRepository) {
         return Optional.ofNullable(repositories.require(qualifiedRepository).policy());
     }
@@ -29,8 +32,12 @@ public class RepositoryPolicies {
      */
     public void set(String qualifiedRepository, String policyJson) {
         if (policyJson != null) {
+            if (policyJson.length() > MAX_POLICY_LENGTH) {
+                throw new IllegalArgumentException("a repository policy has at most " + MAX_POLICY_LENGTH
+                        + " characters, this one has " + policyJson.length());
+            }
             try {
-                Policy.parse(policyJson, PolicyKind.RESOURCE);
+                Policy.validate(policyJson, PolicyKind.RESOURCE);
             } catch (PolicyException e) {
                 throw new IllegalArgumentException(e.getMessage());
             }

@@ -1,5 +1,7 @@
 package io.berth.security;
 
+import io.berth.storage.OwnerOnly;
+
 import io.berth.registry.RegistrySettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,7 +46,7 @@ public class SecretBox {
     static byte[] readOrCreate(Path file) {
         try {
             if (!Files.exists(file)) {
-                Files.createDirectories(file.getParent());
+                OwnerOnly.directory(file.getParent());
                 byte[] fresh = new byte[32];
                 RANDOM.nextBytes(fresh);
                 OwnerOnlyFiles.write(file, Base64.getEncoder().encode(fresh));

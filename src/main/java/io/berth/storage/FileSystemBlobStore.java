@@ -18,6 +18,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -35,8 +36,12 @@ public class FileSystemBlobStore implements BlobStore {
     private final Path uploads;
 
     public FileSystemBlobStore(Path root) throws IOException {
-        this.blobs = Files.createDirectories(root.resolve("blobs"));
-        this.uploads = Files.createDirectories(root.resolve("uploads"));
+        this.blobs = OwnerOnly.directory(root.resolve("blobs"));
+        this.uploads = OwnerOnly.directory(root.resolve("uploads"));
+        // Stores made before files were owner-only: the top directories keep everyone else out of what is below.
+        OwnerOnly.restrict(root);
+        OwnerOnly.restrict(blobs);
+        OwnerOnly.restrict(uploads);
     }
 
     /** The file holding a published blob; callers that can send a file directly (sendfile) use it. */
@@ -86,7 +91,8 @@ public class FileSystemBlobStore implements BlobStore {
 
     @Override
     public void createUpload(String uploadId) throws IOException {
-        Files.newByteChannel(uploadPath(uploadId), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+        Files.newByteChannel(uploadPath(uploadId), Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                OwnerOnly.file()).close();
     }
 
     @Override
@@ -185,7 +191,7 @@ public class FileSystemBlobStore implements BlobStore {
             channel.force(true);
         }
         Path target = blobPath(digest);
-        Files.createDirectories(target.getParent());
+        OwnerOnly.directory(target.getParent());
         try {
             Files.move(upload, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

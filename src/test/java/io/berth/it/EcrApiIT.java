@@ -43,7 +43,7 @@ class EcrApiIT {
 
     @BeforeAll
     static void client() {
-        ecr = AwsApis.ecr(ADMIN.base, AwsApis.createKey(ADMIN.base, "admin", RegistryHttp.ADMIN_PASSWORD));
+        ecr = AwsApis.ecr(ADMIN.base, AwsApis.adminKey(ADMIN.base));
     }
 
     @AfterAll

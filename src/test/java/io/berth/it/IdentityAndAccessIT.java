@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.iam.model.StatusType;
 /**
  * Identity and access as clients meet them: who may do which {@code /v2} operation on which repository (a table over
  * every operation and every kind of caller), the IAM API through the AWS SDK and the AWS CLI, login tokens, SigV4
- * refusals and throttled guessing.
+ * refusals (throttled guessing is in SecurityIT).
  */
 @ExtendWith(ArquillianExtension.class)
 class IdentityAndAccessIT {
@@ -82,7 +82,7 @@ class IdentityAndAccessIT {
 
     @BeforeAll
     static void identitiesAndRepositories() {
-        adminKey = AwsApis.createKey(BASE, "admin", RegistryHttp.ADMIN_PASSWORD);
+        adminKey = AwsApis.adminKey(BASE);
         iam = AwsApis.iam(BASE, adminKey);
         user("nopolicy", null);
         user("reader", allow(PULL_ACTIONS, "arn:aws:ecr:us-east-1:" + A + ":repository/acl/*")
@@ -96,7 +96,7 @@ class IdentityAndAccessIT {
                 .policyDocument(allow("\"ecr:*\"", "arn:aws:ecr:*:" + A + ":repository/acl/*")));
         iam.addUserToGroup(r -> r.groupName("writers").userName("writer"));
         iam.addUserToGroup(r -> r.groupName("writers").userName("denied"));
-        HttpResponse<String> account = AwsApis.iamWithPassword(BASE, "admin", RegistryHttp.ADMIN_PASSWORD,
+        HttpResponse<String> account = AwsApis.iamSigned(BASE, adminKey,
                 "Action", "CreateAccount", "AccountId", B, "AdminUserName", "admin", "AdminPassword",
                 password("b-admin"));
         assertEquals(200, account.statusCode(), account.body());
@@ -277,7 +277,7 @@ class IdentityAndAccessIT {
                 .status(StatusType.INACTIVE));
         assertEquals(401, withToken.get("/v2/acl/app/manifests/v1").statusCode());
         // The secret is shown once: listing keys never shows it.
-        String listed = AwsApis.iamWithPassword(BASE, "admin", RegistryHttp.ADMIN_PASSWORD,
+        String listed = AwsApis.iamSigned(BASE, adminKey,
                 "Action", "ListAccessKeys", "UserName", "token-user").body();
         assertTrue(listed.contains(created.accessKeyId()) && listed.contains("Inactive"), listed);
         assertFalse(listed.contains(created.secretAccessKey()), listed);
@@ -330,22 +330,6 @@ class IdentityAndAccessIT {
             }
             assertEquals(before, ecr.getRepositoryPolicy(r -> r.repositoryName("acl/shared")).policyText());
         }
-    }
-
-    @Test
-    void repeatedFailuresAreSlowedAndThenRefused() {
-        user("victim", null);
-        RegistryHttp guessing = ADMIN.as("victim", "a-wrong-guess");
-        List<Integer> statuses = new ArrayList<>();
-        for (int i = 0; i < 11; i++) {
-            statuses.add(guessing.get("/v2/").statusCode());
-        }
-        assertEquals(401, statuses.get(0));
-        HttpResponse<String> refused = ADMIN.as("victim", password("victim")).get("/v2/");
-        assertEquals(429, refused.statusCode(), statuses.toString());
-        assertEquals("TOOMANYREQUESTS", errorCode(refused));
-        assertTrue(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow()) > 0);
-        assertFalse(refused.body().contains(password("victim")));
     }
 
     @Test

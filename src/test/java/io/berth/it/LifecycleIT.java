@@ -48,9 +48,10 @@ class LifecycleIT {
     @BeforeAll
     static void start() throws Exception {
         server = new ServerProcess("lifecycle", PORT, Map.of("BERTH_LIFECYCLE_INTERVAL_SECONDS", "2",
-                "BERTH_GC_GRACE_SECONDS", "0", "BERTH_GC_INTERVAL_SECONDS", "86400")).start();
+                "BERTH_GC_GRACE_SECONDS", "0", "BERTH_GC_INTERVAL_SECONDS", "86400",
+                "BERTH_SPARSE_INDEXES", "true")).start();
         registry = server.registry;
-        ecr = AwsApis.ecr(registry.base, AwsApis.createKey(registry.base, "admin", RegistryHttp.ADMIN_PASSWORD));
+        ecr = AwsApis.ecr(registry.base, AwsApis.adminKey(registry.base));
     }
 
     @AfterAll
@@ -59,6 +60,33 @@ class LifecycleIT {
             ecr.close();
         }
         server.close();
+    }
+
+    @Test
+    void withSparseIndexesOnAnIndexMayReferencePlatformsTheRepositoryDoesNotHold() throws Exception {
+        // One platform of a two-platform image copied alone, as `skopeo copy` of a single platform leaves it.
+        String repo = "lifecycle/sparse";
+        String amd64 = registry.imageManifest(repo, RegistryHttp.OCI_MANIFEST, "sparse amd64");
+        // Neither the arm64 manifest nor its blobs are pushed (no stray blobs for the collection test to find).
+        String arm64 = amd64.replace(sha256(bytes("sparse amd64")), sha256(bytes("sparse arm64")));
+        assertEquals(201, registry.putManifest(repo, sha256(bytes(amd64)), RegistryHttp.OCI_MANIFEST, amd64)
+                .statusCode());
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"" + RegistryHttp.OCI_INDEX + "\",\"manifests\":["
+                + platform(amd64, "amd64") + "," + platform(arm64, "arm64") + "]}";
+        HttpResponse<String> pushed = registry.putManifest(repo, "multi", RegistryHttp.OCI_INDEX, index);
+        assertEquals(201, pushed.statusCode(), pushed.body());
+        assertEquals(index, registry.get("/v2/" + repo + "/manifests/multi").body());
+        assertEquals(404, registry.get("/v2/" + repo + "/manifests/" + sha256(bytes(arm64))).statusCode());
+        // Its blobs are still checked: an image manifest's missing layer is refused as always.
+        String broken = amd64.replace(sha256(bytes("sparse amd64")), sha256(bytes("no such layer")));
+        HttpResponse<String> refused = registry.putManifest(repo, "broken", RegistryHttp.OCI_MANIFEST, broken);
+        assertEquals("MANIFEST_BLOB_UNKNOWN", RegistryHttp.errorCode(refused));
+    }
+
+    private static String platform(String manifest, String architecture) {
+        return "{\"mediaType\":\"" + RegistryHttp.OCI_MANIFEST + "\",\"digest\":\"" + sha256(bytes(manifest))
+                + "\",\"size\":" + bytes(manifest).length + ",\"platform\":{\"architecture\":\"" + architecture
+                + "\",\"os\":\"linux\"}}";
     }
 
     /** Keep the newest release; keep one untagged image. */
@@ -170,9 +198,9 @@ class LifecycleIT {
     @Test
     void collectionIsForTheRegistryAdministratorsAndReportsItsRuns() throws Exception {
         assertEquals(401, registry.as(null, null).send("POST", "/berth/gc", null).statusCode());
-        assertEquals(200, AwsApis.iamWithPassword(registry.base, "admin", RegistryHttp.ADMIN_PASSWORD,
+        assertEquals(200, AwsApis.iamSigned(registry.base, AwsApis.adminKey(registry.base),
                 "Action", "CreateUser", "UserName", "gc-user").statusCode());
-        assertEquals(200, AwsApis.iamWithPassword(registry.base, "admin", RegistryHttp.ADMIN_PASSWORD,
+        assertEquals(200, AwsApis.iamSigned(registry.base, AwsApis.adminKey(registry.base),
                 "Action", "CreateLoginProfile", "UserName", "gc-user", "Password", "gc-user-password").statusCode());
         HttpResponse<String> denied = registry.as("gc-user", "gc-user-password").send("POST", "/berth/gc", null);
         assertEquals(403, denied.statusCode());

@@ -254,10 +254,10 @@ class RealClientsIT {
         for (String[] call : List.of(new String[] {"Action", "CreateUser", "UserName", user},
                 new String[] {"Action", "PutUserPolicy", "UserName", user, "PolicyName", "ecr", "PolicyDocument",
                         policy})) {
-            assertEquals(200, AwsApis.iamWithPassword(REGISTRY.base, "admin", RegistryHttp.ADMIN_PASSWORD, call)
+            assertEquals(200, AwsApis.iamSigned(REGISTRY.base, AwsApis.adminKey(REGISTRY.base), call)
                     .statusCode());
         }
-        String created = AwsApis.iamWithPassword(REGISTRY.base, "admin", RegistryHttp.ADMIN_PASSWORD,
+        String created = AwsApis.iamSigned(REGISTRY.base, AwsApis.adminKey(REGISTRY.base),
                 "Action", "CreateAccessKey", "UserName", user).body();
         return AwsApis.cliEnvironment(new AwsApis.Key(AwsApis.element(created, "AccessKeyId"),
                 AwsApis.element(created, "SecretAccessKey")));
@@ -379,7 +379,7 @@ class RealClientsIT {
         // Pull with a login token, as `aws ecr get-login-password | docker login -u AWS` does.
         run(ctx, docker("logout", HOST));
         assertTrue(Command.tryRun(ctx, docker("pull", image)).exitCode() != 0, "no anonymous pulls");
-        String token = AwsApis.loginPassword(REGISTRY.base, "admin", RegistryHttp.ADMIN_PASSWORD);
+        String token = AwsApis.loginPassword(REGISTRY.base, AwsApis.adminKey(REGISTRY.base));
         assertTrue(run(ctx, docker("login", "-u", "AWS", "-p", token, HOST)).contains("Login Succeeded"));
         run(ctx, docker("pull", image));
         assertEquals(id, run(ctx, docker("image", "inspect", "--format", "{{.Id}}", image)).trim());

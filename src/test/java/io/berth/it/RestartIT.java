@@ -65,7 +65,8 @@ class RestartIT {
     @Test
     void loginTokensExpireAndTheGeneratedAdministratorPasswordIsNotUsed() throws Exception {
         start();
-        String token = AwsApis.loginPassword(registry.base, "admin", RegistryHttp.ADMIN_PASSWORD);
+        String token = AwsApis.loginPassword(registry.base,
+                AwsApis.createKey(registry.base, "admin", RegistryHttp.ADMIN_PASSWORD));
         RegistryHttp withToken = registry.as("AWS", token);
         assertEquals(200, withToken.get("/v2/").statusCode());
         Thread.sleep((TOKEN_SECONDS + 1) * 1000L);

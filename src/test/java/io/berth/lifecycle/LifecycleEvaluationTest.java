@@ -1,5 +1,7 @@
 package io.berth.lifecycle;
 
+import io.berth.registry.TagPatterns;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -273,17 +275,17 @@ class LifecycleEvaluationTest {
 
     @Test
     void globMatchesWholeTags() {
-        assertTrue(Rule.globMatches("prod*", "prod"));
-        assertTrue(Rule.globMatches("prod*", "prod-12"));
-        assertFalse(Rule.globMatches("prod*", "preprod"));
-        assertTrue(Rule.globMatches("prod", "prod"));
-        assertFalse(Rule.globMatches("prod", "prod1"));
-        assertTrue(Rule.globMatches("*test*1*2*3", "my-test-1-2-3"));
-        assertFalse(Rule.globMatches("*test*1*2*3", "my-test-1-2-3-4"));
-        assertTrue(Rule.globMatches("a*b*a", "abxaba"));
-        assertFalse(Rule.globMatches("a*b", "a"));
-        assertTrue(Rule.globMatches("v.1", "v.1"));
-        assertFalse(Rule.globMatches("v.1", "vx1"));
+        assertTrue(TagPatterns.matches("prod*", "prod"));
+        assertTrue(TagPatterns.matches("prod*", "prod-12"));
+        assertFalse(TagPatterns.matches("prod*", "preprod"));
+        assertTrue(TagPatterns.matches("prod", "prod"));
+        assertFalse(TagPatterns.matches("prod", "prod1"));
+        assertTrue(TagPatterns.matches("*test*1*2*3", "my-test-1-2-3"));
+        assertFalse(TagPatterns.matches("*test*1*2*3", "my-test-1-2-3-4"));
+        assertTrue(TagPatterns.matches("a*b*a", "abxaba"));
+        assertFalse(TagPatterns.matches("a*b", "a"));
+        assertTrue(TagPatterns.matches("v.1", "v.1"));
+        assertFalse(TagPatterns.matches("v.1", "vx1"));
     }
 
     // ---- helpers

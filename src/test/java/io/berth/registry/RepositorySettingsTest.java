@@ -1,8 +1,11 @@
 package io.berth.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -37,6 +40,14 @@ class RepositorySettingsTest {
         "release, release-1, false",
     })
     void wildcardsMatchWholeTags(String pattern, String tag, boolean matches) {
-        assertEquals(matches, RepositorySettings.matches(pattern, tag));
+        assertEquals(matches, TagPatterns.matches(pattern, tag));
+    }
+
+    @Test
+    void aPatternThatWouldMakeARegularExpressionBacktrackIsJustAnotherPattern() {
+        // As a regular expression (.*a.*a.*a.*a.*a.*b) this took a minute on a 128-character tag of a's.
+        assertFalse(TagPatterns.matches("*a*a*a*a*a*b", "a".repeat(128)));
+        assertTrue(TagPatterns.matches("*a*a*a*a*a*b", "a".repeat(127) + "b"));
+        assertEquals(6, TagPatterns.wildcards("*a*a*a*a*a*b"));
     }
 }

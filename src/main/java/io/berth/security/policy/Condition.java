@@ -23,7 +23,7 @@ final class Condition {
 
     /** One key under one operator, e.g. "IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "192.0.2.1"]}. */
     private record Clause(ConditionOperator operator, String key, List<String> values,
-            Predicate<String> matchesAnyValue) {
+            Predicate<String> matchesAnyValue, String what) {
 
         boolean holds(AccessRequest request) {
             List<String> actual = request.values(key);
@@ -57,6 +57,12 @@ final class Condition {
         return clauses.stream().allMatch(clause -> clause.holds(request));
     }
 
+    /** The clauses whose key Berth never sets, described as "Statement[0]: Condition Bool 'aws:…'". */
+    List<String> unsupportedKeys() {
+        return clauses.stream().filter(clause -> !ConditionKeys.isSupported(clause.key())).map(Clause::what)
+                .toList();
+    }
+
     /** {@code where} is the statement's label. */
     static Condition parse(JsonValue value, String where) {
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {
@@ -78,7 +84,7 @@ final class Condition {
                     throw new PolicyException(where + ": Condition " + operator.name() + " has an empty key");
                 }
                 List<String> values = values(keyEntry.getValue(), what);
-                clauses.add(new Clause(operator, key, values, matcher(operator, values, what)));
+                clauses.add(new Clause(operator, key, values, matcher(operator, values, what), what));
             }
         }
         return new Condition(clauses);

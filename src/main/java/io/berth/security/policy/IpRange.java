@@ -4,7 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /** An IPv4 or IPv6 CIDR block (a single address is a block of one), for the IpAddress condition operators. */
-final class IpRange {
+public final class IpRange {
 
     private final byte[] network;
     private final int prefix;
@@ -15,7 +15,7 @@ final class IpRange {
     }
 
     /** Parses "10.0.0.0/8", "10.1.2.3", "2001:db8::/32"; the exception's message says what is wrong. */
-    static IpRange parse(String text) {
+    public static IpRange parse(String text) {
         int slash = text.indexOf('/');
         String address = slash < 0 ? text : text.substring(0, slash);
         byte[] network = address(address);
@@ -42,7 +42,7 @@ final class IpRange {
     }
 
     /** Whether the address is in the block; anything that is not an IP address is in no block. */
-    boolean contains(String text) {
+    public boolean contains(String text) {
         byte[] address = address(text);
         if (address == null || address.length != network.length) {
             return false;

@@ -82,6 +82,23 @@ public final class Policy {
         return new Policy(json, kind, statements);
     }
 
+    /**
+     * Parses a policy that is about to be stored: {@link #parse} and, beyond it, no condition on a key that Berth
+     * never sets (such a condition could never do what its author meant: a Deny on a key that is never present
+     * protects nothing). Policies stored earlier are read with {@link #parse}, which ignores such keys.
+     */
+    public static Policy validate(String json, PolicyKind kind) {
+        Policy policy = parse(json, kind);
+        for (Statement statement : policy.statements) {
+            List<String> unsupported = statement.unsupportedConditionKeys();
+            if (!unsupported.isEmpty()) {
+                throw new PolicyException(unsupported.get(0) + ": Berth never sets this condition key; supported"
+                        + " keys are " + ConditionKeys.DESCRIPTION);
+            }
+        }
+        return policy;
+    }
+
     /** The policy text as it was given. */
     public String json() {
         return json;

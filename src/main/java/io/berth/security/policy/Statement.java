@@ -69,6 +69,11 @@ final class Statement {
     }
 
     /** {@code position} is "Statement[2]" (or "Statement" for a lone statement object). */
+    /** Conditions on keys that Berth never sets: see {@link Condition#unsupportedKeys()}. */
+    List<String> unsupportedConditionKeys() {
+        return condition == null ? List.of() : condition.unsupportedKeys();
+    }
+
     static Statement parse(JsonValue value, String position, PolicyKind kind) {
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {
             throw new PolicyException(position + " must be an object");

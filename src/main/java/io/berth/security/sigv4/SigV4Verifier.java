@@ -26,10 +26,14 @@ import java.util.regex.Pattern;
  * ({@code InvalidClientTokenId}); every signed header is present, the body matches a declared
  * {@code x-amz-content-sha256} and the signature matches ({@code SignatureDoesNotMatch}).
  *
- * <p>The payload hash of a header signature is the declared {@code x-amz-content-sha256} (UNSIGNED-PAYLOAD is taken
- * literally, a hex hash must be the body's) or else the body's SHA-256. A presigned request may sign either
- * UNSIGNED-PAYLOAD (as {@link #presign} and S3-style presigners do) or the body's SHA-256 (as AWS SDK for Java v2
- * presigns for non-S3 services); both are accepted.
+ * <p>The payload hash of a header signature is the declared {@code x-amz-content-sha256} (a hex hash must be the
+ * body's) or else the body's SHA-256. A presigned request signs the body's SHA-256 (as AWS SDK for Java v2 presigns
+ * for non-S3 services). UNSIGNED-PAYLOAD, declared or presigned (as {@link #presign} and S3-style presigners do), is
+ * accepted only for an empty body: otherwise whoever holds the request could send any body with it. Present
+ * {@code x-amz-target} and {@code content-type} headers must be signed.
+ *
+ * <p>{@link #start} checks everything but the body, so that a server refuses before reading it;
+ * {@link Pending#finish} then checks the signature over the body's hash.
  */
 public final class SigV4Verifier {
 
@@ -37,6 +41,8 @@ public final class SigV4Verifier {
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(15);
 
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+    /** Headers that decide what a request does, and so must be signed when present. */
+    private static final List<String> CHOOSING_HEADERS = List.of("x-amz-target", "content-type");
 
     private final String region;
     private final Clock clock;
@@ -57,6 +63,19 @@ public final class SigV4Verifier {
      */
     public Verified verify(SignedRequest request, Set<String> services,
             Function<String, Optional<String>> secretForAccessKeyId) {
+        return start(request, services, secretForAccessKeyId)
+                .finish(Signing.sha256Hex(request.body()), request.body().length);
+    }
+
+    /**
+     * Checks everything that does not need the body: the signature's form, region, service and time, the access
+     * key, and that the headers which choose what the request does are signed. A server calls this before it reads
+     * a byte of the body, then hashes the body as it streams in and calls {@link Pending#finish}.
+     *
+     * @param request the request's method, path, query and headers; its body is not looked at
+     */
+    public Pending start(SignedRequest request, Set<String> services,
+            Function<String, Optional<String>> secretForAccessKeyId) {
         List<QueryParameter> query = QueryParameter.parse(request.rawQuery());
         Authorization authorization = authorization(request, query);
         CredentialScope scope = authorization.scope();
@@ -70,38 +89,92 @@ public final class SigV4Verifier {
                     "Credential should be scoped to correct service, not '" + Messages.quote(scope.service()) + "'.");
         }
         checkTime(authorization);
+        // X-Amz-Target picks the operation and Content-Type the protocol: a signature that leaves them out
+        // would let anyone who holds the request turn it into another.
+        for (String chooser : CHOOSING_HEADERS) {
+            if (!request.header(chooser).isEmpty() && !authorization.signedHeaders().contains(chooser)) {
+                throw SigV4Exception.incomplete("SignedHeaders must include '" + chooser + "'.");
+            }
+        }
 
         Optional<String> secret = secretForAccessKeyId.apply(scope.accessKeyId());
         if (secret == null || secret.isEmpty()) {
             throw new SigV4Exception(SigV4Exception.INVALID_CLIENT_TOKEN_ID,
                     "The security token included in the request is invalid.");
         }
-
         String canonicalRequestUpToPayload = request.method() + "\n"
                 + Canonical.uri(request.rawPath()) + "\n"
                 + Canonical.query(query, authorization.presigned()) + "\n"
                 + canonicalHeaders(request, authorization.signedHeaders()) + "\n"
                 + authorization.signedHeadersLine() + "\n";
-        List<String> payloadHashes = authorization.presigned()
-                ? List.of(Signing.UNSIGNED_PAYLOAD, Signing.sha256Hex(request.body()))
-                : List.of(payloadHash(request));
-        byte[] provided = authorization.signature().getBytes(StandardCharsets.UTF_8);
-        boolean matches = false;
-        byte[] key = Signing.signingKey(secret.get(), scope.date(), scope.region(), scope.service());
-        try {
-            for (int i = 0; i < payloadHashes.size() && !matches; i++) {
-                String stringToSign = Signing.stringToSign(authorization.amzDate(), scope,
-                        canonicalRequestUpToPayload + payloadHashes.get(i));
-                matches = MessageDigest.isEqual(Signing.sign(key, stringToSign), provided);
+        return new Pending(authorization, secret.get(), canonicalRequestUpToPayload,
+                authorization.presigned() ? null : declaredPayloadHash(request));
+    }
+
+    /** A request whose signature checked out as far as it can without the body. */
+    public static final class Pending {
+        private final Authorization authorization;
+        private final String secret;
+        private final String canonicalRequestUpToPayload;
+        private final String declaredPayloadHash;
+
+        private Pending(Authorization authorization, String secret, String canonicalRequestUpToPayload,
+                        String declaredPayloadHash) {
+            this.authorization = authorization;
+            this.secret = secret;
+            this.canonicalRequestUpToPayload = canonicalRequestUpToPayload;
+            this.declaredPayloadHash = declaredPayloadHash;
+        }
+
+        /** The access key the request claims to be signed with (known and active: {@link #start} checked). */
+        public String accessKeyId() {
+            return authorization.scope().accessKeyId();
+        }
+
+        /**
+         * Verifies the signature over the body. A body must be signed: UNSIGNED-PAYLOAD (declared in
+         * {@code x-amz-content-sha256}, or what a presigned URL signs) passes only for an empty body.
+         *
+         * @param bodySha256Hex the body's SHA-256, lower-case hex
+         */
+        public Verified finish(String bodySha256Hex, long bodyLength) {
+            List<String> payloadHashes;
+            if (authorization.presigned()) {
+                payloadHashes = bodyLength == 0 ? List.of(Signing.UNSIGNED_PAYLOAD, bodySha256Hex)
+                        : List.of(bodySha256Hex);
+            } else if (declaredPayloadHash == null) {
+                payloadHashes = List.of(bodySha256Hex);
+            } else if (declaredPayloadHash.equals(Signing.UNSIGNED_PAYLOAD)) {
+                if (bodyLength > 0) {
+                    throw SigV4Exception.incomplete("The payload must be signed: UNSIGNED-PAYLOAD is accepted only"
+                            + " for an empty body.");
+                }
+                payloadHashes = List.of(declaredPayloadHash);
+            } else if (!declaredPayloadHash.equalsIgnoreCase(bodySha256Hex)) {
+                throw SigV4Exception.mismatch(
+                        "The provided 'x-amz-content-sha256' header does not match what was computed.");
+            } else {
+                payloadHashes = List.of(declaredPayloadHash);
             }
-        } finally {
-            Arrays.fill(key, (byte) 0);
+            CredentialScope scope = authorization.scope();
+            byte[] provided = authorization.signature().getBytes(StandardCharsets.UTF_8);
+            boolean matches = false;
+            byte[] key = Signing.signingKey(secret, scope.date(), scope.region(), scope.service());
+            try {
+                for (int i = 0; i < payloadHashes.size() && !matches; i++) {
+                    String stringToSign = Signing.stringToSign(authorization.amzDate(), scope,
+                            canonicalRequestUpToPayload + payloadHashes.get(i));
+                    matches = MessageDigest.isEqual(Signing.sign(key, stringToSign), provided);
+                }
+            } finally {
+                Arrays.fill(key, (byte) 0);
+            }
+            if (!matches) {
+                throw SigV4Exception.mismatch("The request signature we calculated does not match the signature you "
+                        + "provided. Check your AWS Secret Access Key and signing method.");
+            }
+            return new Verified(scope.accessKeyId(), scope.service(), scope.region());
         }
-        if (!matches) {
-            throw SigV4Exception.mismatch("The request signature we calculated does not match the signature you "
-                    + "provided. Check your AWS Secret Access Key and signing method.");
-        }
-        return new Verified(scope.accessKeyId(), scope.service(), scope.region());
     }
 
     /**
@@ -204,29 +277,21 @@ public final class SigV4Verifier {
     }
 
     /**
-     * The payload hash of a header signature: a declared {@code x-amz-content-sha256} when it is UNSIGNED-PAYLOAD or
-     * the body's SHA-256 (a declared hash the body does not have is refused), else the body's SHA-256.
+     * A header signature's declared {@code x-amz-content-sha256}: UNSIGNED-PAYLOAD or a hex SHA-256; null when the
+     * request declares none (then the signature is over the body's SHA-256).
      */
-    private static String payloadHash(SignedRequest request) {
-        String bodyHash = Signing.sha256Hex(request.body());
+    private static String declaredPayloadHash(SignedRequest request) {
         List<String> declared = request.header("x-amz-content-sha256");
         if (declared.isEmpty()) {
-            return bodyHash;
+            return null;
         }
         if (declared.size() > 1) {
             throw SigV4Exception.incomplete("Only one x-amz-content-sha256 header is allowed.");
         }
         String value = declared.get(0).strip();
-        if (value.equals(Signing.UNSIGNED_PAYLOAD)) {
-            return value;
-        }
-        if (!SHA256_HEX.matcher(value).matches()) {
+        if (!value.equals(Signing.UNSIGNED_PAYLOAD) && !SHA256_HEX.matcher(value).matches()) {
             throw SigV4Exception.incomplete("x-amz-content-sha256 must be the payload's hex SHA-256 or "
                     + "UNSIGNED-PAYLOAD; streaming payloads are not supported.");
-        }
-        if (!value.equalsIgnoreCase(bodyHash)) {
-            throw SigV4Exception.mismatch(
-                    "The provided 'x-amz-content-sha256' header does not match what was computed.");
         }
         return value;
     }

@@ -231,4 +231,22 @@ class PolicyValidationTest {
         assertEquals(json, policy.json());
         assertEquals(PolicyKind.RESOURCE, policy.kind());
     }
+
+    @Test
+    void aPolicyToBeStoredMayNotConditionOnKeysBerthNeverSets() {
+        String mfa = statement("\"Effect\":\"Deny\",\"Action\":\"ecr:*\",\"Resource\":\"*\",\"Condition\":"
+                + "{\"Bool\":{\"aws:MultiFactorAuthPresent\":\"false\"}}");
+        String message = assertThrows(PolicyException.class, () -> Policy.validate(mfa, PolicyKind.IDENTITY))
+                .getMessage();
+        assertTrue(message.startsWith("Statement[0]: Condition Bool 'aws:MultiFactorAuthPresent': Berth never sets"),
+                message);
+        // Stored earlier, such a policy still reads: the condition simply never holds, as before.
+        Policy.parse(mfa, PolicyKind.IDENTITY);
+        for (String key : new String[] {"aws:SecureTransport", "AWS:SOURCEIP", "aws:RequestTag/team", "aws:TagKeys",
+                "ecr:ResourceTag/env", "aws:ResourceTag/env", "aws:username"}) {
+            assertTrue(ConditionKeys.isSupported(key), key);
+        }
+        assertFalse(ConditionKeys.isSupported("aws:RequestTag/"));
+        assertFalse(ConditionKeys.isSupported("ecr:RequestTag/team"));
+    }
 }

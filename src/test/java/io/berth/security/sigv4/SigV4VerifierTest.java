@@ -311,14 +311,28 @@ class SigV4VerifierTest {
     }
 
     @Test
-    void anUnsignedPayloadIsTakenLiterally() {
+    void anUnsignedPayloadCoversOnlyAnEmptyBody() {
         SignedRequest signed = AwsSdkSigner.sign(AwsSdkSigner.ecrRequest().build(), ECR_BODY, "ecr", SECRET,
                 r -> r.putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false));
         assertEquals(List.of("UNSIGNED-PAYLOAD"), signed.header("x-amz-content-sha256"));
-        verify(signed);
-        verify(withBody(signed, "{}".getBytes(StandardCharsets.UTF_8)));
-        // ... but the declaration itself is signed.
-        refused("SignatureDoesNotMatch", withHeader(signed, "x-amz-content-sha256", Signing.sha256Hex(ECR_BODY)));
+        // Whoever holds such a request could send any body with it: a body must be signed.
+        refused("IncompleteSignature", signed);
+        refused("IncompleteSignature", withBody(signed, "{}".getBytes(StandardCharsets.UTF_8)));
+        verify(withBody(signed, new byte[0]));
+        // ... and the declaration itself is signed.
+        refused("SignatureDoesNotMatch", withHeader(withBody(signed, new byte[0]), "x-amz-content-sha256",
+                Signing.sha256Hex(new byte[0])));
+    }
+
+    @Test
+    void theHeadersThatChooseTheOperationMustBeSigned() {
+        SignedRequest unsignedTarget = AwsSdkSigner.sign(AwsSdkSigner.ecrRequest().removeHeader("X-Amz-Target")
+                .build(), ECR_BODY, "ecr");
+        verify(unsignedTarget);
+        refused("IncompleteSignature", withHeader(unsignedTarget, "X-Amz-Target", AwsSdkSigner.ECR_TARGET));
+        SignedRequest unsignedType = AwsSdkSigner.sign(AwsSdkSigner.ecrRequest().removeHeader("Content-Type")
+                .build(), ECR_BODY, "ecr");
+        refused("IncompleteSignature", withHeader(unsignedType, "Content-Type", "application/x-amz-json-1.1"));
     }
 
     @Test
