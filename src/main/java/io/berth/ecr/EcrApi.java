@@ -1,5 +1,8 @@
 package io.berth.ecr;
 
+import io.berth.awsmodel.InputValidator;
+import io.berth.awsmodel.InputViolation;
+import io.berth.awsmodel.ServiceModel;
 import io.berth.registry.ImageListing;
 import io.berth.registry.Names;
 import io.berth.registry.RegistryException;
@@ -44,6 +47,8 @@ public class EcrApi {
     static final String TARGET_PREFIX = "AmazonEC2ContainerRegistry_V20150921.";
     static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final Logger LOG = Logger.getLogger(EcrApi.class.getName());
+    /** ECR's service model, as AWS publishes it. */
+    static final InputValidator VALIDATOR = new InputValidator(ServiceModel.load("ecr-2015-09-21.json", null));
 
     @Inject
     LoginTokens tokens;
@@ -176,9 +181,15 @@ public class EcrApi {
                 throw new EcrException("UnknownOperationException",
                         "Berth does not implement the operation " + (operation == null ? target : operation));
             }
-            JsonObjectBuilder output = handler.handle(new Call(caller, parse(body), origin,
+            JsonObject input = parse(body);
+            // Checked against the operation's model before the handler runs, as AWS checks its input.
+            VALIDATOR.validateJson(operation, input);
+            JsonObjectBuilder output = handler.handle(new Call(caller, input, origin,
                     publicUrl.orElse(proxyEndpoint)));
             return Response.ok(output.build().toString(), CONTENT_TYPE).build();
+        } catch (InputViolation e) {
+            return error(400, e.kind() == InputViolation.Kind.SERIALIZATION ? "SerializationException"
+                    : "InvalidParameterException", e.getMessage());
         } catch (EcrException e) {
             return error(e.status(), e.type(), e.getMessage());
         } catch (AccessDeniedException e) {

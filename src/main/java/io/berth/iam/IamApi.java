@@ -1,5 +1,8 @@
 package io.berth.iam;
 
+import io.berth.awsmodel.InputValidator;
+import io.berth.awsmodel.InputViolation;
+import io.berth.awsmodel.ServiceModel;
 import io.berth.security.AccessKey;
 import io.berth.security.Caller;
 import io.berth.security.Group;
@@ -30,6 +33,9 @@ public class IamApi {
 
     static final String NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/";
     private static final Logger LOG = Logger.getLogger(IamApi.class.getName());
+    /** IAM's service model, as AWS publishes it, with Berth's own CreateAccount. */
+    static final InputValidator VALIDATOR = new InputValidator(ServiceModel.load("iam-2010-05-08.json",
+            "berth-iam-extensions.json"));
 
     @Inject
     Identities identities;
@@ -49,6 +55,12 @@ public class IamApi {
         String account() {
             return caller.accountId();
         }
+
+        /** {@code UserName}, or the caller's own name when absent (as IAM's key and user actions default). */
+        String userNameOrOwn() {
+            String name = form.getFirst("UserName");
+            return name == null || name.isEmpty() ? caller.userName() : name;
+        }
     }
 
     private final Map<String, BiConsumer<Call, Xml>> actions = Map.ofEntries(
@@ -61,7 +73,7 @@ public class IamApi {
             Map.entry("CreateAccessKey", this::createAccessKey),
             Map.entry("ListAccessKeys", this::listAccessKeys),
             Map.entry("UpdateAccessKey", this::updateAccessKey),
-            Map.entry("DeleteAccessKey", (c, x) -> identities.deleteAccessKey(c.account(), c.param("UserName"),
+            Map.entry("DeleteAccessKey", (c, x) -> identities.deleteAccessKey(c.account(), c.userNameOrOwn(),
                     c.param("AccessKeyId"))),
             Map.entry("CreateGroup", this::createGroup),
             Map.entry("AddUserToGroup", (c, x) -> identities.setMembership(c.account(), c.param("GroupName"),
@@ -93,6 +105,8 @@ public class IamApi {
                 return error(403, "AccessDenied", "User: " + caller.arn() + " is not authorized to perform: iam:"
                         + action + " (only administrators manage identities)");
             }
+            // Checked against IAM's model (and Berth's CreateAccount) before the handler runs, as IAM does.
+            VALIDATOR.validateQuery(action, form);
             Xml result = new Xml();
             handler.accept(new Call(caller, form), result);
             Xml response = new Xml();
@@ -105,6 +119,9 @@ public class IamApi {
             response.open("ResponseMetadata").text("RequestId", UUID.randomUUID().toString())
                     .close("ResponseMetadata").close(action + "Response");
             return Response.ok(response.toString(), "text/xml").build();
+        } catch (InputViolation e) {
+            return error(400, e.kind() == InputViolation.Kind.SERIALIZATION ? "MalformedInput" : "ValidationError",
+                    e.getMessage());
         } catch (IdentityException e) {
             return error(e.problem().status(), e.problem().code(), e.getMessage());
         } catch (RuntimeException e) {
@@ -127,8 +144,7 @@ public class IamApi {
     }
 
     private void getUser(Call call, Xml out) {
-        String name = call.form().getFirst("UserName");
-        user(out, identities.requireUser(call.account(), name == null ? call.caller().userName() : name));
+        user(out, identities.requireUser(call.account(), call.userNameOrOwn()));
     }
 
     private void listUsers(Call call, Xml out) {
@@ -162,17 +178,14 @@ public class IamApi {
     }
 
     private void createAccessKey(Call call, Xml out) {
-        String name = call.form().getFirst("UserName");
-        Identities.NewAccessKey created = identities.createAccessKey(call.account(),
-                name == null ? call.caller().userName() : name);
+        Identities.NewAccessKey created = identities.createAccessKey(call.account(), call.userNameOrOwn());
         out.open("AccessKey").text("UserName", created.userName()).text("AccessKeyId", created.key().id())
                 .text("Status", "Active").text("SecretAccessKey", created.secret())
                 .time("CreateDate", created.key().createdAt()).close("AccessKey");
     }
 
     private void listAccessKeys(Call call, Xml out) {
-        String name = call.form().getFirst("UserName");
-        User user = identities.requireUser(call.account(), name == null ? call.caller().userName() : name);
+        User user = identities.requireUser(call.account(), call.userNameOrOwn());
         out.open("AccessKeyMetadata");
         for (AccessKey key : identities.accessKeys(user)) {
             out.open("member").text("UserName", user.name()).text("AccessKeyId", key.id())
@@ -183,14 +196,9 @@ public class IamApi {
     }
 
     private void updateAccessKey(Call call, Xml out) {
-        String status = call.param("Status");
-        if (!status.equals("Active") && !status.equals("Inactive")) {
-            throw new IdentityException(IdentityProblem.VALIDATION_ERROR,
-                    "Status must be Active or Inactive, not " + status);
-        }
-        String name = call.form().getFirst("UserName");
-        identities.setAccessKeyActive(call.account(), name == null ? call.caller().userName() : name,
-                call.param("AccessKeyId"), status.equals("Active"));
+        // IAM's model allows only Active and Inactive: checked before this runs.
+        identities.setAccessKeyActive(call.account(), call.userNameOrOwn(), call.param("AccessKeyId"),
+                call.param("Status").equals("Active"));
     }
 
     private void createGroup(Call call, Xml out) {
