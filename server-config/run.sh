@@ -14,7 +14,7 @@ bind="${BERTH_BIND:-127.0.0.1}"
 data="${BERTH_DATA_DIR:-./data}"
 
 if [ "${BERTH_SKIP_BUILD:-0}" != 1 ]; then
-  (cd "$project" && mvn -q -B -DskipTests package)
+  (cd "$project" && ./mvnw -q -B -DskipTests package)
 fi
 
 # Everything under the data directory (database, blobs, keys, Payara's files) is for this user only.
