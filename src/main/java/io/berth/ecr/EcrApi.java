@@ -20,6 +20,7 @@ import io.berth.security.SecuritySettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -48,7 +49,8 @@ public class EcrApi {
     static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final Logger LOG = Logger.getLogger(EcrApi.class.getName());
     /** ECR's service model, as AWS publishes it. */
-    static final InputValidator VALIDATOR = new InputValidator(ServiceModel.load("ecr-2015-09-21.json", null));
+    static final InputValidator VALIDATOR = new InputValidator(ServiceModel.load("ecr-2015-09-21.json",
+            "berth-ecr-constraints.json"));
 
     @Inject
     LoginTokens tokens;
@@ -91,45 +93,37 @@ public class EcrApi {
         JsonObjectBuilder handle(Call call);
     }
 
-    /** One request to one operation. */
+    /**
+     * One request to one operation. Its input has passed the model check: every member the model knows has its
+     * modelled JSON type (JSON nulls are gone), so handlers read members with the typed getters and check only
+     * what the model cannot say.
+     */
     record Call(Caller caller, JsonObject input, ClientOrigin origin, String proxyEndpoint) {
         String string(String member) {
-            JsonValue value = input.get(member);
-            if (value == null || value == JsonValue.NULL) {
-                return null;
-            }
-            if (!(value instanceof JsonString text)) {
-                throw new EcrException("InvalidParameterException", member + " must be a string");
-            }
-            return text.getString();
+            return input.getString(member, null);
         }
 
+        /** A member this operation needs even where ECR's model calls it optional. */
         String required(String member) {
             String value = string(member);
             if (value == null || value.isEmpty()) {
-                throw new EcrException("InvalidParameterException", member + " is required");
+                throw RepositoryInput.invalid(member, "Member must not be null");
             }
             return value;
         }
 
         /** The account a request's {@code registryId} names; the caller's own when absent. */
         String registryId() {
-            String id = string("registryId");
-            if (id == null) {
-                return caller.accountId();
-            }
-            if (!id.matches("[0-9]{12}")) {
-                throw new EcrException("InvalidParameterException", "registryId must be a 12-digit account id");
-            }
-            return id;
+            return input.getString("registryId", caller.accountId());
         }
 
         String repository() {
             String name = required("repositoryName");
             if (!Names.isRepositoryName(name) || Names.accountPrefixed(name).isPresent()) {
-                throw new EcrException("InvalidParameterException", "Invalid parameter at 'repositoryName' "
-                        + "failed to satisfy constraint: 'must satisfy regular expression '"
-                        + "(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''");
+                throw RepositoryInput.invalid("repositoryName", Names.accountPrefixed(name).isPresent()
+                        ? "a first component of 12 digits is an account id, not part of a name"
+                        : "must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+"
+                        + "(?:[._-][a-z0-9]+)*' with at most 255 characters");
             }
             return Names.qualify(registryId(), name);
         }
@@ -215,10 +209,30 @@ public class EcrApi {
             return JsonValue.EMPTY_JSON_OBJECT;
         }
         try (JsonReader reader = Json.createReader(new StringReader(body))) {
-            return reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
+            return (JsonObject) withoutNulls(reader.readObject());
+        } catch (JsonException | IllegalStateException | ClassCastException e) {
             throw new EcrException("SerializationException", "the request body is not a JSON object");
         }
+    }
+
+    /** A JSON null member means the member is absent, as AWS reads it; dropping them lets handlers use getters. */
+    private static JsonValue withoutNulls(JsonValue value) {
+        if (value instanceof JsonObject object) {
+            JsonObjectBuilder copy = Json.createObjectBuilder();
+            object.forEach((member, inner) -> {
+                if (inner.getValueType() != JsonValue.ValueType.NULL) {
+                    copy.add(member, withoutNulls(inner));
+                }
+            });
+            return copy.build();
+        }
+        if (value instanceof JsonArray array) {
+            // In a list a null stays: it is an element of the wrong type, which the model check refuses.
+            JsonArrayBuilder copy = Json.createArrayBuilder();
+            array.forEach(inner -> copy.add(withoutNulls(inner)));
+            return copy.build();
+        }
+        return value;
     }
 
     static Response error(int status, String type, String message) {
@@ -246,7 +260,7 @@ public class EcrApi {
                 throw new EcrException("InvalidParameterException",
                         "nextToken and maxResults cannot be used with repositoryNames");
             }
-            for (String name : RepositoryInput.names(call.input(), "repositoryNames", 100)) {
+            for (String name : RepositoryInput.names(call.input(), "repositoryNames")) {
                 String repository = Names.qualify(account, name);
                 accessControl.require(call.caller(), "ecr:DescribeRepositories", repository, call.origin());
                 list.add(describe(repositories.require(repository), call));
@@ -273,12 +287,9 @@ public class EcrApi {
     private JsonObjectBuilder deleteRepository(Call call) {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:DeleteRepository", repository, call.origin());
-        JsonValue force = call.input().get("force");
-        if (force != null && force != JsonValue.TRUE && force != JsonValue.FALSE && force != JsonValue.NULL) {
-            throw new EcrException("InvalidParameterException", "force must be a boolean");
-        }
+
         JsonObjectBuilder described = describe(repositories.require(repository), call);
-        repositories.delete(repository, force == JsonValue.TRUE, call.caller().getName());
+        repositories.delete(repository, call.input().getBoolean("force", false), call.caller().getName());
         accessControl.forget(repository);
         return Json.createObjectBuilder().add("repository", described);
     }

@@ -191,6 +191,8 @@ public class ImageOperations {
                 case MANIFEST_BLOB_UNKNOWN -> new EcrException("LayersNotFoundException",
                         "The image references layers or manifests that are not in the repository: " + e.detail());
                 case NAME_UNKNOWN -> e;
+                // The tag is what is wrong, not the manifest (ECR's model allows any text of 1 to 300 characters).
+                case TAG_INVALID -> RepositoryInput.invalid("imageTag", "must match [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}");
                 default -> RepositoryInput.invalid("imageManifest", e.getMessage());
             };
         }
@@ -235,48 +237,22 @@ public class ImageOperations {
         throw RepositoryInput.invalid("imageManifestMediaType", "required: the manifest does not say its type");
     }
 
+    /** The {@code imageIds} member: 1 to 100 of them, each with an optional digest and tag (the model says so). */
     static List<ImageId> imageIds(JsonObject input) {
-        JsonValue value = input.get("imageIds");
-        if (!(value instanceof JsonArray list) || list.isEmpty() || list.size() > 100) {
-            throw RepositoryInput.invalid("imageIds", "Member must have length between 1 and 100");
-        }
-        List<ImageId> ids = new ArrayList<>();
-        for (JsonValue entry : list) {
-            if (!(entry instanceof JsonObject id)) {
-                throw RepositoryInput.invalid("imageIds", "Member must be a list of image ids");
-            }
-            ids.add(new ImageId(text(id, "imageDigest"), text(id, "imageTag")));
-        }
-        return ids;
-    }
-
-    private static String text(JsonObject object, String member) {
-        JsonValue value = object.get(member);
-        return value instanceof JsonString text ? text.getString() : null;
+        return input.getJsonArray("imageIds").getValuesAs(JsonObject.class).stream()
+                .map(id -> new ImageId(id.getString("imageDigest", null), id.getString("imageTag", null))).toList();
     }
 
     private static List<String> strings(JsonObject input, String member) {
-        JsonValue value = input.get(member);
-        if (value == null || value == JsonValue.NULL) {
-            return null;
-        }
-        if (!(value instanceof JsonArray list) || list.isEmpty() || list.size() > 100) {
-            throw RepositoryInput.invalid(member, "Member must have length between 1 and 100");
-        }
-        return list.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+        JsonArray list = input.getJsonArray(member);
+        return list == null ? null : list.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
     }
 
+    /** The filter's tag status (an enum of the model: TAGGED, UNTAGGED or ANY); ANY without one. */
     static ImageListing.TagStatus tagStatus(JsonObject input) {
-        JsonValue filter = input.get("filter");
-        if (filter instanceof JsonObject object && object.get("tagStatus") instanceof JsonString status) {
-            try {
-                return ImageListing.TagStatus.valueOf(status.getString());
-            } catch (IllegalArgumentException e) {
-                throw RepositoryInput.invalid("filter.tagStatus", "Member must satisfy enum value set: "
-                        + "[TAGGED, UNTAGGED, ANY]");
-            }
-        }
-        return ImageListing.TagStatus.ANY;
+        JsonObject filter = input.getJsonObject("filter");
+        return filter == null || !filter.containsKey("tagStatus") ? ImageListing.TagStatus.ANY
+                : ImageListing.TagStatus.valueOf(filter.getString("tagStatus"));
     }
 
     private static JsonObjectBuilder failure(ImageId id, RegistryException e) {

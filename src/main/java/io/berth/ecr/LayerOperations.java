@@ -59,14 +59,10 @@ public class LayerOperations {
     JsonObjectBuilder batchCheckLayerAvailability(Call call) {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:BatchCheckLayerAvailability", repository, call.origin());
-        JsonValue digests = call.input().get("layerDigests");
-        if (!(digests instanceof JsonArray list) || list.isEmpty() || list.size() > 100) {
-            throw RepositoryInput.invalid("layerDigests", "Member must have length between 1 and 100");
-        }
         JsonArrayBuilder layers = Json.createArrayBuilder();
         JsonArrayBuilder failures = Json.createArrayBuilder();
-        for (JsonValue value : list) {
-            String text = value instanceof JsonString s ? s.getString() : "";
+        for (JsonString value : call.input().getJsonArray("layerDigests").getValuesAs(JsonString.class)) {
+            String text = value.getString();
             if (text.isEmpty()) {
                 failures.add(layerFailure(text, "MissingLayerDigest", "The layer digest is missing"));
                 continue;
@@ -103,14 +99,10 @@ public class LayerOperations {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:UploadLayerPart", repository, call.origin());
         String uploadId = call.required("uploadId");
-        long first = number(call.input(), "partFirstByte");
-        long last = number(call.input(), "partLastByte");
-        byte[] part;
-        try {
-            part = Base64.getDecoder().decode(call.required("layerPartBlob"));
-        } catch (IllegalArgumentException e) {
-            throw RepositoryInput.invalid("layerPartBlob", "Member must be base64");
-        }
+        // Required non-negative longs and base64 text: the model says so, and was checked.
+        long first = call.input().getJsonNumber("partFirstByte").longValue();
+        long last = call.input().getJsonNumber("partLastByte").longValue();
+        byte[] part = Base64.getDecoder().decode(call.input().getString("layerPartBlob"));
         if (last < first || last - first + 1 != part.length) {
             throw new EcrException("InvalidLayerPartException", "The part's first and last byte (" + first + ", "
                     + last + ") do not match its " + part.length + " bytes");
@@ -132,10 +124,11 @@ public class LayerOperations {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:CompleteLayerUpload", repository, call.origin());
         String uploadId = call.required("uploadId");
-        JsonValue digests = call.input().get("layerDigests");
-        if (!(digests instanceof JsonArray list) || list.size() != 1 || !(list.get(0) instanceof JsonString text)) {
+        JsonArray digests = call.input().getJsonArray("layerDigests");
+        if (digests.size() != 1) {
             throw RepositoryInput.invalid("layerDigests", "one layer digest per upload");
         }
+        JsonString text = digests.getJsonString(0);
         Digest digest;
         try {
             digest = Reference.parseDigest(text.getString());
@@ -201,17 +194,13 @@ public class LayerOperations {
     JsonObjectBuilder listImageReferrers(Call call) {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:ListImageReferrers", repository, call.origin());
-        JsonValue subject = call.input().get("subjectId");
-        if (!(subject instanceof JsonObject id) || !(id.get("imageDigest") instanceof JsonString digest)) {
-            throw RepositoryInput.invalid("subjectId.imageDigest", "Member must not be null");
-        }
-        List<String> types = null;
-        if (call.input().get("filter") instanceof JsonObject filter
-                && filter.get("artifactTypes") instanceof JsonArray list) {
-            types = list.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
-        }
+        String digest = call.input().getJsonObject("subjectId").getString("imageDigest");
+        JsonObject filter = call.input().getJsonObject("filter");
+        List<String> types = filter == null || !filter.containsKey("artifactTypes") ? null
+                : filter.getJsonArray("artifactTypes").getValuesAs(JsonString.class).stream()
+                .map(JsonString::getString).toList();
         JsonArrayBuilder referrers = Json.createArrayBuilder();
-        for (Referrer referrer : manifests.referrers(repository, Reference.parseDigest(digest.getString()), null)) {
+        for (Referrer referrer : manifests.referrers(repository, Reference.parseDigest(digest), null)) {
             if (types != null && !types.contains(referrer.artifactType())) {
                 continue;
             }
@@ -229,13 +218,6 @@ public class LayerOperations {
             referrers.add(out);
         }
         return Json.createObjectBuilder().add("referrers", referrers);
-    }
-
-    private static long number(JsonObject input, String member) {
-        if (!(input.get(member) instanceof JsonNumber number) || !number.isIntegral() || number.longValue() < 0) {
-            throw RepositoryInput.invalid(member, "Member must be a number of bytes, 0 or more");
-        }
-        return number.longValue();
     }
 
     private static EcrException uploadNotFound(String uploadId) {

@@ -6,7 +6,6 @@ import io.berth.registry.Repositories;
 import io.berth.registry.Repository;
 import io.berth.registry.RepositorySettings;
 import io.berth.security.AccessControl;
-import io.berth.security.RepositoryPolicies;
 import io.berth.security.SecuritySettings;
 import io.berth.security.policy.Policy;
 import io.berth.security.policy.PolicyException;
@@ -47,9 +46,6 @@ public class RepositoryAdministration {
     JsonObjectBuilder putImageTagMutability(Call call) {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:PutImageTagMutability", repository, call.origin());
-        if (call.string("imageTagMutability") == null) {
-            throw RepositoryInput.invalid("imageTagMutability", "Member must not be null");
-        }
         RepositorySettings asked = RepositoryInput.settings(call.input());
         RepositorySettings current = repositories.require(repository).settings();
         RepositorySettings updated = repositories.updateSettings(repository, new RepositorySettings(
@@ -68,9 +64,6 @@ public class RepositoryAdministration {
     JsonObjectBuilder putImageScanningConfiguration(Call call) {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:PutImageScanningConfiguration", repository, call.origin());
-        if (!call.input().containsKey("imageScanningConfiguration")) {
-            throw RepositoryInput.invalid("imageScanningConfiguration", "Member must not be null");
-        }
         boolean scanOnPush = RepositoryInput.settings(call.input()).scanOnPush();
         RepositorySettings current = repositories.require(repository).settings();
         repositories.updateSettings(repository, new RepositorySettings(current.tagMutability(),
@@ -81,9 +74,6 @@ public class RepositoryAdministration {
 
     JsonObjectBuilder tagResource(Call call) {
         String repository = repositoryOf(call.required("resourceArn"));
-        if (!call.input().containsKey("tags")) {
-            throw RepositoryInput.invalid("tags", "Member must not be null");
-        }
         Map<String, String> tags = RepositoryInput.tags(call.input());
         accessControl.require(call.caller(), "ecr:TagResource", repository, call.origin(),
                 AccessControl.requestTags(tags));
@@ -94,14 +84,8 @@ public class RepositoryAdministration {
 
     JsonObjectBuilder untagResource(Call call) {
         String repository = repositoryOf(call.required("resourceArn"));
-        JsonValue keys = call.input().get("tagKeys");
-        if (!(keys instanceof JsonArray list) || list.size() > 50) {
-            throw RepositoryInput.invalid("tagKeys", "Member must be a list of at most 50 keys");
-        }
-        List<String> names = list.stream().map(v -> v instanceof JsonString s ? s.getString() : null).toList();
-        if (names.contains(null)) {
-            throw new EcrException("InvalidTagParameterException", "Tag keys must be strings");
-        }
+        List<String> names = call.input().getJsonArray("tagKeys").getValuesAs(JsonString.class).stream()
+                .map(JsonString::getString).toList();
         accessControl.require(call.caller(), "ecr:UntagResource", repository, call.origin(),
                 Map.of("aws:TagKeys", names));
         repositories.untag(repository, names);
@@ -128,10 +112,6 @@ public class RepositoryAdministration {
     JsonObjectBuilder putRegistryPolicy(Call call) {
         accessControl.requireAccountAction(call.caller(), "ecr:PutRegistryPolicy", call.origin());
         String policy = call.required("policyText");
-        if (policy.length() > RepositoryPolicies.MAX_POLICY_LENGTH) {
-            throw RepositoryInput.invalid("policyText", "Member must have length less than or equal to "
-                    + RepositoryPolicies.MAX_POLICY_LENGTH);
-        }
         try {
             Policy.validate(policy, PolicyKind.RESOURCE);
         } catch (PolicyException e) {

@@ -113,13 +113,18 @@ class ApiModelIT {
     }
 
     @Test
-    void batchGetImageWithANonStringMediaTypeIsASerializationError() {
+    void aNonStringMediaTypeIsRefusedAndANullMemberIsAnAbsentOne() {
         for (String mediaTypes : List.of("[null]", "[1]")) {
             HttpResponse<String> response = ecr("BatchGetImage", RegistryHttp.json("{\"repositoryName\":\"model/x\","
                     + "\"imageIds\":[{\"imageTag\":\"latest\"}],\"acceptedMediaTypes\":" + mediaTypes + "}"));
             assertEquals(400, response.statusCode(), response.body());
             assertTrue(response.body().contains("'acceptedMediaTypes.1.member'"), response.body());
         }
+        // A JSON null member is an absent member, as AWS reads it: never a reason for a 500.
+        HttpResponse<String> nulls = ecr("ListImages", RegistryHttp.json("{\"repositoryName\":\"model/absent\","
+                + "\"maxResults\":null,\"filter\":null,\"registryId\":null}"));
+        assertEquals(400, nulls.statusCode(), nulls.body());
+        assertEquals("RepositoryNotFoundException", type(nulls));
     }
 
     @Test
