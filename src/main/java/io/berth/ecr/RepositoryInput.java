@@ -2,7 +2,6 @@ package io.berth.ecr;
 
 import io.berth.registry.Names;
 import io.berth.registry.RepositorySettings;
-import io.berth.registry.TagPatterns;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -33,17 +32,10 @@ final class RepositoryInput {
         if (filters == null && withExclusion) {
             throw invalid("imageTagMutabilityExclusionFilters", "required with " + mutability);
         }
-        List<String> exclusions = new ArrayList<>();
-        for (JsonObject filter : filters == null ? List.<JsonObject>of() : filters.getValuesAs(JsonObject.class)) {
-            String pattern = filter.getString("filter");
-            // Matching is linear whatever the pattern; the bound keeps filters what ECR's lifecycle rules allow.
-            if (TagPatterns.wildcards(pattern) > TagPatterns.MAX_WILDCARDS) {
-                throw invalid("imageTagMutabilityExclusionFilters.filter", "a filter has at most "
-                        + TagPatterns.MAX_WILDCARDS + " wildcards (*), '" + pattern + "' has "
-                        + TagPatterns.wildcards(pattern));
-            }
-            exclusions.add(pattern);
-        }
+        // At most four wildcards each (berth-ecr-constraints.json tightens ECR's model so): matching is linear
+        // whatever the pattern, and the bound keeps filters what ECR's lifecycle rules allow.
+        List<String> exclusions = filters == null ? List.of() : filters.getValuesAs(JsonObject.class).stream()
+                .map(filter -> filter.getString("filter")).toList();
         JsonObject scanning = input.getJsonObject("imageScanningConfiguration");
         boolean scanOnPush = scanning != null && scanning.getBoolean("scanOnPush", false);
         JsonObject encryption = input.getJsonObject("encryptionConfiguration");
