@@ -63,6 +63,10 @@ public class ImageOperations {
         JsonArrayBuilder details = Json.createArrayBuilder();
         JsonObjectBuilder output = Json.createObjectBuilder();
         if (call.input().containsKey("imageIds")) {
+            if (call.input().containsKey("maxResults") || call.input().containsKey("nextToken")) {
+                // ECR's API: maxResults and nextToken "can't be used when you specify images with imageIds".
+                throw RepositoryInput.invalid("maxResults", "cannot be used with imageIds");
+            }
             for (ImageId id : imageIds(call.input())) {
                 try {
                     details.add(describe(repository, images.find(repository, id.digest(), id.tag())));

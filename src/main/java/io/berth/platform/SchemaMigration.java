@@ -41,12 +41,14 @@ public class SchemaMigration {
     @PostConstruct
     void migrate() {
         restrictDatabaseFiles();
-        var result = Flyway.configure(SchemaMigration.class.getClassLoader())
+        Flyway flyway = Flyway.configure(SchemaMigration.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
-                .load()
-                .migrate();
-        LOG.info(() -> "database schema at version " + result.targetSchemaVersion
+                .load();
+        var result = flyway.migrate();
+        // The version the schema is at now: the migration's target is null when nothing needed applying.
+        var current = flyway.info().current();
+        LOG.info(() -> "database schema at version " + (current == null ? "none" : current.getVersion())
                 + " (" + result.migrationsExecuted + " migrations applied now)");
         restrictDatabaseFiles();
     }

@@ -42,8 +42,14 @@ public class Repositories {
     }
 
     public Repository require(String name) {
-        return find(name).orElseThrow(() ->
-                new RegistryException(Problem.NAME_UNKNOWN, "repository name not known to registry", name));
+        return find(name).orElseThrow(() -> unknown(name));
+    }
+
+    /** NAME_UNKNOWN in ECR's words, which ECR users know. */
+    private static RegistryException unknown(String qualifiedName) {
+        Names.Qualified name = Names.split(qualifiedName);
+        return new RegistryException(Problem.NAME_UNKNOWN, "The repository with name '" + name.name()
+                + "' does not exist in the registry with id '" + name.accountId() + "'", qualifiedName);
     }
 
     /** The repository a push goes to, created if needed and allowed. */
@@ -54,7 +60,7 @@ public class Repositories {
             return existing.get();
         }
         if (!settings.createOnPush()) {
-            throw new RegistryException(Problem.NAME_UNKNOWN, "repository name not known to registry", name);
+            throw unknown(name);
         }
         try {
             creator.create(name, actor);

@@ -12,6 +12,7 @@ import jakarta.security.enterprise.identitystore.CredentialValidationResult;
 import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
@@ -150,7 +151,11 @@ public class Authenticator {
         }
         if (caller.isEmpty()) {
             throttle.recordFailure(name, clientAddress);
-            return new Outcome.Rejected("invalid user name or password");
+            Optional<Instant> expired = LoginTokens.TOKEN_USER.equals(name)
+                    ? tokens.expiredAt(credentials.password()) : Optional.empty();
+            // A CI job with a stale token should learn that, not hunt for a wrong password.
+            return new Outcome.Rejected(expired.map(at -> "the login token expired at " + at
+                    + "; get a new one (aws ecr get-login-password)").orElse("invalid user name or password"));
         }
         throttle.recordSuccess(name, clientAddress);
         if (verified.size() >= MAX_CACHED) {

@@ -23,6 +23,7 @@ import java.util.Optional;
 public class LoginTokens {
 
     public static final String TOKEN_USER = "AWS";
+    private static final long EXPIRED_KEPT_MILLIS = 24 * 60 * 60 * 1000L;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public record IssuedToken(String authorizationToken, Instant expiresAt) {
@@ -43,8 +44,9 @@ public class LoginTokens {
         RANDOM.nextBytes(secret);
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         Instant expiresAt = Instant.now().plus(settings.tokenLifetime());
-        em.createQuery("DELETE FROM LoginToken t WHERE t.expiresAt < :now")
-                .setParameter("now", System.currentTimeMillis()).executeUpdate();
+        // Expired tokens are kept a day, so that signing in with one can be told it expired rather than failed.
+        em.createQuery("DELETE FROM LoginToken t WHERE t.expiresAt < :dayAgo")
+                .setParameter("dayAgo", System.currentTimeMillis() - EXPIRED_KEPT_MILLIS).executeUpdate();
         em.persist(new LoginToken(sha256(password), caller.userId(), caller.accessKeyId(), expiresAt.toEpochMilli()));
         String token = Base64.getEncoder().encodeToString((TOKEN_USER + ":" + password)
                 .getBytes(StandardCharsets.US_ASCII));
@@ -66,6 +68,13 @@ public class LoginTokens {
     }
 
     public record Verified(User user, String accessKeyId, long expiresAt) {
+    }
+
+    /** When the token a password stands for expired, if it exists and has expired. */
+    public Optional<Instant> expiredAt(String password) {
+        LoginToken token = em.find(LoginToken.class, sha256(password));
+        return token == null || token.expiresAt() >= System.currentTimeMillis() ? Optional.empty()
+                : Optional.of(Instant.ofEpochMilli(token.expiresAt()));
     }
 
     static String sha256(String text) {

@@ -576,9 +576,12 @@ class DistributionSpecIT {
         HttpResponse<String> unknown = registry.get("/v2/" + name + "/manifests/nope");
         assertEquals(404, unknown.statusCode());
         assertEquals("MANIFEST_UNKNOWN", errorCode(unknown));
-        HttpResponse<String> noRepo = registry.get("/v2/" + repo("never") + "/manifests/latest");
+        String never = repo("never");
+        HttpResponse<String> noRepo = registry.get("/v2/" + never + "/manifests/latest");
         assertEquals(404, noRepo.statusCode());
         assertEquals("NAME_UNKNOWN", errorCode(noRepo));
+        assertEquals("The repository with name '" + never + "' does not exist in the registry with id '000000000000'",
+                json(noRepo.body()).getJsonArray("errors").getJsonObject(0).getString("message"));
         HttpResponse<String> badTag = registry.putManifest(name, ".bad", OCI_MANIFEST, "{}");
         assertEquals(400, badTag.statusCode());
         assertEquals("TAG_INVALID", errorCode(badTag));

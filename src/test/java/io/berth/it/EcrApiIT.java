@@ -150,9 +150,15 @@ class EcrApiIT {
         assertEquals(3, described.size(), "three images over two pages");
         assertEquals(described.stream().sorted().toList(), described);
         assertEquals(paged.stream().distinct().count(), paged.size());
-        assertThrows(RepositoryNotFoundException.class, () -> ecr.listImages(r -> r.repositoryName("ecr/none")));
+        RepositoryNotFoundException none = assertThrows(RepositoryNotFoundException.class,
+                () -> ecr.listImages(r -> r.repositoryName("ecr/none")));
+        assertTrue(none.getMessage().startsWith("The repository with name 'ecr/none' does not exist in the registry"
+                + " with id '000000000000'"), none.getMessage());
         assertThrows(InvalidParameterException.class,
                 () -> ecr.listImages(r -> r.repositoryName("ecr/images").filter(f -> f.tagStatus("SOME"))));
+        // ECR's API: images named by imageIds come in one answer, never in pages.
+        assertThrows(InvalidParameterException.class, () -> ecr.describeImages(r -> r.repositoryName("ecr/images")
+                .imageIds(i -> i.imageDigest(thirdDigest)).maxResults(2)));
     }
 
     @Test

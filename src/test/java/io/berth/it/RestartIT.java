@@ -73,6 +73,8 @@ class RestartIT {
         HttpResponse<String> expired = withToken.get("/v2/");
         assertEquals(401, expired.statusCode());
         assertEquals("UNAUTHORIZED", RegistryHttp.errorCode(expired));
+        String message = RegistryHttp.json(expired.body()).getJsonArray("errors").getJsonObject(0).getString("message");
+        assertTrue(message.startsWith("the login token expired at "), message);
         // BERTH_ADMIN_PASSWORD was given: no generated password file is written.
         assertFalse(Files.exists(data.resolve("admin-password")));
 
