@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * Every authorization decision: may this caller perform this ECR action on this repository (or on the account,
  * for account-level actions)? IAM's logic (see {@link PolicyEvaluation}): the caller's identity policies and the
- * repository's policy, an explicit deny wins, across accounts both sides must allow, administrators may do
- * everything in their own account.
+ * repository's policy, an explicit deny wins (over administrators too), across accounts both sides must allow,
+ * administrators may do everything else in their own account.
  */
 @ApplicationScoped
 public class AccessControl {
@@ -99,10 +99,6 @@ public class AccessControl {
                             Map<String, List<String>> requestKeys) {
         Names.Qualified name = Names.split(qualifiedRepository);
         String resourceArn = Arns.repository(settings.region(), name.accountId(), name.name());
-        if (caller.administrator() && caller.accountId().equals(name.accountId())) {
-            // Decided without reading the repository's policy: catalog pages ask this for every name.
-            return new Decision(true, "administrator of account " + name.accountId(), resourceArn);
-        }
         ResourceFacts facts = facts(qualifiedRepository);
         AccessRequest request = new AccessRequest(caller.arn(), caller.accountId(), action, resourceArn,
                 context(caller, origin, facts.tags(), name.accountId(), requestKeys));

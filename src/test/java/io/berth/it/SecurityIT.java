@@ -334,6 +334,19 @@ class SecurityIT {
         assertTrue(unknownKey.getMessage().contains("aws:MultiFactorAuthPresent"), unknownKey.getMessage());
     }
 
+    @Test
+    void anExplicitDenyBindsAdministratorsWhoMayStillRemoveIt() {
+        ecr.createRepository(r -> r.repositoryName("sec/frozen"));
+        ecr.setRepositoryPolicy(r -> r.repositoryName("sec/frozen").policyText(policy("{\"Sid\":\"Frozen\","
+                + "\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"ecr:PutImage\",\"ecr:BatchDeleteImage\"]}")));
+        String manifest = ADMIN.imageManifest("sec/frozen", OCI_MANIFEST, "frozen");
+        HttpResponse<String> refused = ADMIN.putManifest("sec/frozen", "v1", OCI_MANIFEST, manifest);
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertEquals("DENIED", errorCode(refused));
+        ecr.deleteRepositoryPolicy(r -> r.repositoryName("sec/frozen"));
+        assertEquals(201, ADMIN.putManifest("sec/frozen", "v1", OCI_MANIFEST, manifest).statusCode());
+    }
+
     // ---- 7. lesser findings
 
     @Test

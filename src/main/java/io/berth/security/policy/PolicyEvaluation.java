@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * IAM's decision for a request, combining the caller's identity policies with the resource's policy.
  *
- * <p>Administrators of the resource's own account may do everything in it. Otherwise an explicit deny anywhere
- * wins. Within one account either the identity policies or the resource policy may allow; across accounts both
+ * <p>An explicit deny anywhere wins, over administrators too (IAM's rule); only the policies themselves stay
+ * theirs to read, change and delete ({@link #POLICY_MANAGEMENT}), so that no policy locks its account out.
+ * Administrators of the resource's own account may do everything else in it. Within one account either the identity policies or the resource policy may allow; across accounts both
  * sides must: the caller's account grants through its identity policies, the resource's account through its
  * resource policy. Anything not allowed is denied.
  */
@@ -16,6 +17,11 @@ public final class PolicyEvaluation {
     /** Whether the request is allowed, and a short reason fit to show the caller. */
     public record Result(boolean allowed, String reason) {
     }
+
+    /** What an administrator may always do, whatever a policy denies: see and repair the policies. */
+    static final java.util.Set<String> POLICY_MANAGEMENT = java.util.Set.of("ecr:GetRepositoryPolicy",
+            "ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy", "ecr:GetRegistryPolicy", "ecr:PutRegistryPolicy",
+            "ecr:DeleteRegistryPolicy");
 
     private PolicyEvaluation() {
     }
@@ -40,7 +46,7 @@ public final class PolicyEvaluation {
             throw new IllegalArgumentException("resourcePolicy is an identity policy");
         }
         boolean sameAccount = request.principalAccount().equals(resourceAccount);
-        if (administrator && sameAccount) {
+        if (administrator && sameAccount && POLICY_MANAGEMENT.contains(request.action())) {
             return new Result(true, "administrator of account " + resourceAccount);
         }
 
@@ -56,6 +62,9 @@ public final class PolicyEvaluation {
                 : resourcePolicy.evaluate(request);
         if (resourceDecision == Decision.DENY) {
             return new Result(false, "explicitly denied by a policy");
+        }
+        if (administrator && sameAccount) {
+            return new Result(true, "administrator of account " + resourceAccount);
         }
         boolean resourceAllows = resourceDecision == Decision.ALLOW;
 

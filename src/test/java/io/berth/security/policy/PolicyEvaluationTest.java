@@ -67,10 +67,18 @@ class PolicyEvaluationTest {
     }
 
     @Test
-    void anAdministratorOfTheResourcesAccountMayDoEverythingInIt() {
-        PolicyEvaluation.Result result = decide(alice("ecr:PutImage", REPO), true, List.of(DENY_PUSH),
-                REPOSITORY_DENIES_PUSH);
-        assertEquals(new PolicyEvaluation.Result(true, "administrator of account " + A), result);
+    void anAdministratorOfTheResourcesAccountMayDoEverythingInItThatNoPolicyDenies() {
+        assertEquals(new PolicyEvaluation.Result(true, "administrator of account " + A),
+                decide(alice("ecr:PutImage", REPO), true, List.of(), null));
+        // IAM's rule: an explicit deny binds administrators too ...
+        assertEquals(new PolicyEvaluation.Result(false, "explicitly denied by a policy"),
+                decide(alice("ecr:PutImage", REPO), true, List.of(), REPOSITORY_DENIES_PUSH));
+        assertEquals(new PolicyEvaluation.Result(false, "explicitly denied by a policy"),
+                decide(alice("ecr:PutImage", REPO), true, List.of(DENY_PUSH), null));
+        // ... but they can always repair the policy that denies.
+        Policy denyAll = resource("{\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"ecr:*\"}}");
+        assertEquals(new PolicyEvaluation.Result(true, "administrator of account " + A),
+                decide(alice("ecr:DeleteRepositoryPolicy", REPO), true, List.of(), denyAll));
     }
 
     @Test
