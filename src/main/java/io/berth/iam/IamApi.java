@@ -70,6 +70,7 @@ public class IamApi {
             Map.entry("DeleteUser", (c, x) -> identities.deleteUser(c.account(), c.param("UserName"))),
             Map.entry("CreateLoginProfile", (c, x) -> setPassword(c, x, true)),
             Map.entry("UpdateLoginProfile", (c, x) -> setPassword(c, x, false)),
+            Map.entry("DeleteLoginProfile", (c, x) -> identities.deletePassword(c.account(), c.param("UserName"))),
             Map.entry("CreateAccessKey", this::createAccessKey),
             Map.entry("ListAccessKeys", this::listAccessKeys),
             Map.entry("UpdateAccessKey", this::updateAccessKey),

@@ -153,14 +153,32 @@ public class Identities {
     @Transactional
     public void deleteUser(String accountId, String name) {
         User user = requireUser(accountId, name);
-        deletePolicies(OwnerKind.USER, user.id());
-        for (Group group : em.createQuery("SELECT g FROM Group g WHERE :user MEMBER OF g.members", Group.class)
-                .setParameter("user", user).getResultList()) {
-            group.members().remove(user);
+        // As IAM: what a user holds is removed first, each on purpose, never as a side effect of deleting the user.
+        String holds = user.passwordHash() != null ? "login profile"
+                : !accessKeys(user).isEmpty() ? "access keys"
+                : em.createQuery("SELECT COUNT(p) FROM InlinePolicy p WHERE p.ownerKind = 'USER' AND p.ownerId = :id",
+                        Long.class).setParameter("id", user.id()).getSingleResult() > 0 ? "policies"
+                : em.createQuery("SELECT COUNT(g) FROM Group g WHERE :user MEMBER OF g.members", Long.class)
+                        .setParameter("user", user).getSingleResult() > 0 ? "groups" : null;
+        if (holds != null) {
+            throw new IdentityException(IdentityProblem.DELETE_CONFLICT, "Cannot delete entity, must "
+                    + (holds.equals("groups") ? "remove users from group" : "delete " + holds) + " first.");
         }
         em.createQuery("DELETE FROM LoginToken t WHERE t.userId = :id").setParameter("id", user.id()).executeUpdate();
-        em.createQuery("DELETE FROM AccessKey k WHERE k.userId = :id").setParameter("id", user.id()).executeUpdate();
         em.remove(user);
+        changed.fire(new IdentitiesChanged());
+    }
+
+    /** Removes a user's password (IAM's DeleteLoginProfile), and with it every login token of the user. */
+    @Transactional
+    public void deletePassword(String accountId, String name) {
+        User user = requireUser(accountId, name);
+        if (user.passwordHash() == null) {
+            throw new IdentityException(IdentityProblem.NO_SUCH_ENTITY,
+                    "Login Profile for User " + name + " cannot be found.");
+        }
+        user.passwordHash(null);
+        em.createQuery("DELETE FROM LoginToken t WHERE t.userId = :id").setParameter("id", user.id()).executeUpdate();
         changed.fire(new IdentitiesChanged());
     }
 
@@ -361,11 +379,6 @@ public class Identities {
                         String.class)
                 .setParameter("user", user).getResultList());
         return documents.stream().map(d -> Policy.parse(d, PolicyKind.IDENTITY)).toList();
-    }
-
-    private void deletePolicies(OwnerKind kind, long ownerId) {
-        em.createQuery("DELETE FROM InlinePolicy p WHERE p.ownerKind = :kind AND p.ownerId = :id")
-                .setParameter("kind", kind.name()).setParameter("id", ownerId).executeUpdate();
     }
 
     private long ownerId(OwnerKind kind, String accountId, String ownerName) {

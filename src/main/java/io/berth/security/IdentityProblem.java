@@ -4,6 +4,7 @@ package io.berth.security;
 public enum IdentityProblem {
     NO_SUCH_ENTITY("NoSuchEntity", 404),
     ENTITY_ALREADY_EXISTS("EntityAlreadyExists", 409),
+    DELETE_CONFLICT("DeleteConflict", 409),
     LIMIT_EXCEEDED("LimitExceeded", 409),
     MALFORMED_POLICY_DOCUMENT("MalformedPolicyDocument", 400),
     PASSWORD_POLICY_VIOLATION("PasswordPolicyViolation", 400),

@@ -31,7 +31,9 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.EcrException;
 import software.amazon.awssdk.services.ecr.model.InvalidParameterException;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.DeleteConflictException;
 import software.amazon.awssdk.services.iam.model.MalformedPolicyDocumentException;
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.StatusType;
 
 /**
@@ -330,6 +332,26 @@ class IdentityAndAccessIT {
             }
             assertEquals(before, ecr.getRepositoryPolicy(r -> r.repositoryName("acl/shared")).policyText());
         }
+    }
+
+    @Test
+    void aUserIsDeletedOnlyOnceWhatItHoldsIsRemoved() {
+        user("leaver", allow("\"ecr:ListImages\"", "*"));
+        var key = iam.createAccessKey(r -> r.userName("leaver")).accessKey();
+        iam.addUserToGroup(r -> r.groupName("writers").userName("leaver"));
+        List<Runnable> removals = List.of(
+                () -> iam.deleteLoginProfile(r -> r.userName("leaver")),
+                () -> iam.deleteAccessKey(r -> r.userName("leaver").accessKeyId(key.accessKeyId())),
+                () -> iam.deleteUserPolicy(r -> r.userName("leaver").policyName("p")),
+                () -> iam.removeUserFromGroup(r -> r.groupName("writers").userName("leaver")));
+        for (Runnable removal : removals) {
+            DeleteConflictException conflict = assertThrows(DeleteConflictException.class,
+                    () -> iam.deleteUser(r -> r.userName("leaver")));
+            assertTrue(conflict.getMessage().startsWith("Cannot delete entity, must "), conflict.getMessage());
+            removal.run();
+        }
+        iam.deleteUser(r -> r.userName("leaver"));
+        assertThrows(NoSuchEntityException.class, () -> iam.getUser(r -> r.userName("leaver")));
     }
 
     @Test
