@@ -118,8 +118,31 @@ public class ImageListing {
                         + " AND r.kind = 'CONFIG'", String.class)
                 .setParameter("id", image.id()).getResultStream().findFirst().orElse(null);
         return new ImageDetails(image.digest(), image.mediaType(),
-                image.artifactType() != null ? image.artifactType() : config, tags(image), image.size(),
+                image.artifactType() != null ? image.artifactType() : config, tags(image), sizeOf(image),
                 image.pushedAt(), image.lastPulledAt(), image.content());
+    }
+
+    /**
+     * An image's size as ECR reports it: a manifest with everything it references, and for an index, as ECR
+     * documents, the largest size of the images in its list (a platform not in the repository counts by the size
+     * its descriptor gives).
+     */
+    private long sizeOf(Image image) {
+        if (!MediaTypes.INDEXES.contains(image.mediaType())) {
+            return image.size();
+        }
+        Map<String, Long> children = new HashMap<>();
+        em.createQuery("SELECT r.digest, r.size FROM ImageReference r WHERE r.imageId = :id AND r.kind = 'MANIFEST'",
+                        Object[].class).setParameter("id", image.id()).getResultList()
+                .forEach(row -> children.put((String) row[0], (Long) row[1]));
+        if (children.isEmpty()) {
+            return image.size();
+        }
+        em.createQuery("SELECT c.digest, c.size FROM Image c WHERE c.repositoryId = :repository"
+                        + " AND c.digest IN :digests", Object[].class)
+                .setParameter("repository", image.repositoryId()).setParameter("digests", children.keySet())
+                .getResultList().forEach(row -> children.put((String) row[0], (Long) row[1]));
+        return children.values().stream().mapToLong(Long::longValue).max().orElse(image.size());
     }
 
     private List<String> tags(Image image) {

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -179,6 +181,20 @@ class EcrApiIT {
         assertEquals(RegistryHttp.bytes(manifest).length + config + RegistryHttp.bytes("lifecycle layer").length,
                 image.imageSizeInBytes(), "the manifest, its config and its layers");
         assertNotNull(image.imagePushedAt());
+
+        // An index is as large as the largest image in its list, as ECR documents imageSizeInBytes.
+        String larger = ADMIN.imageManifest("ecr/lifecycle", RegistryHttp.OCI_MANIFEST, "a larger layer ".repeat(50));
+        assertEquals(201, ADMIN.putManifest("ecr/lifecycle", "arm64", RegistryHttp.OCI_MANIFEST, larger).statusCode());
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"" + RegistryHttp.OCI_INDEX + "\",\"manifests\":["
+                + Stream.of(manifest, larger).map(m -> "{\"mediaType\":\"" + RegistryHttp.OCI_MANIFEST
+                        + "\",\"digest\":\"" + RegistryHttp.sha256(RegistryHttp.bytes(m)) + "\",\"size\":"
+                        + RegistryHttp.bytes(m).length + "}").collect(Collectors.joining(",")) + "]}";
+        assertEquals(201, ADMIN.putManifest("ecr/lifecycle", "multi", RegistryHttp.OCI_INDEX, index).statusCode());
+        var sizes = ecr.describeImages(r -> r.repositoryName("ecr/lifecycle").imageIds(i -> i.imageTag("multi"),
+                i -> i.imageTag("arm64"))).imageDetails();
+        assertEquals(sizes.get(1).imageSizeInBytes(), sizes.get(0).imageSizeInBytes());
+        ecr.batchDeleteImage(r -> r.repositoryName("ecr/lifecycle").imageIds(i -> i.imageTag("multi"),
+                i -> i.imageTag("arm64")));
 
         var got = ecr.batchGetImage(r -> r.repositoryName("ecr/lifecycle").imageIds(i -> i.imageTag("v1"),
                 i -> i.imageTag("missing"), i -> i.imageDigest(digest).imageTag("missing")));
