@@ -38,6 +38,30 @@ preboot="$data/runtime/pre-boot.asadmin"
   echo "set configs.config.server-config.microprofile-metrics-configuration.enabled=false"
 } > "$preboot"
 
+# One short banner once the registry answers (the server's own log is long): where it is, who can sign in.
+if command -v curl >/dev/null 2>&1; then
+  host="$bind"
+  [ "$host" = 0.0.0.0 ] && host=127.0.0.1
+  (
+    for _ in $(seq 1 300); do
+      sleep 1
+      [ "$(curl -s -o /dev/null -w '%{http_code}' "http://$host:$port/v2/" 2>/dev/null)" = 401 ] || continue
+      if [ -n "${BERTH_ADMIN_PASSWORD:-}" ]; then
+        secret="its password is BERTH_ADMIN_PASSWORD (read on the first start only)"
+      elif [ -f "$data/admin-password" ]; then
+        secret="its password is in $data/admin-password"
+      else
+        secret="its password is the one set on the first start"
+      fi
+      printf '\n  Berth is ready at http://%s:%s after %s s\n  administrator: admin; %s\n  data: %s\n' \
+        "$host" "$port" "$SECONDS" "$secret" "$data"
+      printf '  an access key for the AWS CLI: eval "$(REGISTRY=%s:%s BERTH_DATA_DIR=%s server-config/access-key.sh)"\n\n' \
+        "$host" "$port" "$data"
+      exit 0
+    done
+  ) &
+fi
+
 # shellcheck disable=SC2086 # BERTH_JAVA_OPTS is a list of options
 exec java ${BERTH_JAVA_OPTS:-} -Dberth.data.dir="$data" \
   -jar "$project/target/payara-micro.jar" \

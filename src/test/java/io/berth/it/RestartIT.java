@@ -77,6 +77,21 @@ class RestartIT {
         assertTrue(message.startsWith("the login token expired at "), message);
         // BERTH_ADMIN_PASSWORD was given: no generated password file is written.
         assertFalse(Files.exists(data.resolve("admin-password")));
+        // The run script's banner says where the registry is, and the access-key script makes a key that works.
+        assertTrue(server.log().contains("Berth is ready at http://127.0.0.1:" + PORT), server.log());
+        ProcessBuilder keyScript = new ProcessBuilder(Path.of(System.getProperty("user.dir"))
+                .resolve("server-config/access-key.sh").toString()).redirectErrorStream(true);
+        keyScript.environment().putAll(Map.of("REGISTRY", "127.0.0.1:" + PORT, "BERTH_ADMIN_PASSWORD",
+                RegistryHttp.ADMIN_PASSWORD, "BERTH_DATA_DIR", data.toString()));
+        Process made = keyScript.start();
+        String exported = new String(made.getInputStream().readAllBytes()).trim();
+        assertEquals(0, made.waitFor(), exported);
+        var pasted = java.util.regex.Pattern.compile("export AWS_ACCESS_KEY_ID=(\\S+) AWS_SECRET_ACCESS_KEY=(\\S+)"
+                + " AWS_DEFAULT_REGION=us-east-1").matcher(exported);
+        assertTrue(pasted.matches(), exported);
+        try (var ecr = AwsApis.ecr(registry.base, new AwsApis.Key(pasted.group(1), pasted.group(2)))) {
+            assertEquals(0, ecr.describeRepositories().repositories().size());
+        }
 
         // BERTH_ANONYMOUS_PULL: pulls need no credentials, everything else still does.
         String name = "public/app";
