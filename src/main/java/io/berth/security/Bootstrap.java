@@ -47,6 +47,11 @@ public class Bootstrap {
     @PostConstruct
     void createAdministrator() {
         if (identities.countUsers() > 0) {
+            if (settings.adminPassword().isPresent()) {
+                // Said plainly, so that nobody believes a changed variable changed the password.
+                LOG.info("BERTH_ADMIN_PASSWORD is ignored: it sets the administrator's password on the first start"
+                        + " only; change it with `aws iam update-login-profile --user-name admin`");
+            }
             return;
         }
         String accountId = settings.bootstrapAccount();
