@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
@@ -15,6 +17,7 @@ import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
 
@@ -73,6 +76,31 @@ public class Bootstrap {
         }
         User admin = identities.createUser(accountId, ADMIN, true);
         identities.setPassword(admin, password, true);
+    }
+
+    /** The generated password's file goes once the password changes: it would only mislead (and leak the old one). */
+    @ApplicationScoped
+    public static class GeneratedPasswordFile {
+
+        @Inject
+        SecuritySettings settings;
+
+        @Inject
+        RegistrySettings registrySettings;
+
+        void forget(@Observes(during = TransactionPhase.AFTER_SUCCESS) Identities.PasswordChanged change) {
+            if (!change.accountId().equals(settings.bootstrapAccount()) || !change.userName().equals(ADMIN)) {
+                return;
+            }
+            Path file = registrySettings.dataDir().resolve("admin-password");
+            try {
+                if (Files.deleteIfExists(file)) {
+                    LOG.info(() -> "the administrator's password changed: removed " + file);
+                }
+            } catch (IOException e) {
+                LOG.warning(() -> "cannot remove " + file + ": " + e);
+            }
+        }
     }
 
     /** Creates the bootstrap account row when a setting names another id than the schema's default account. */

@@ -41,6 +41,10 @@ public class Identities {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A change to identities or policies, observed by caches of verified credentials. */
+    /** A user's password was changed or removed (IAM's UpdateLoginProfile or DeleteLoginProfile). */
+    public record PasswordChanged(String accountId, String userName) {
+    }
+
     public record IdentitiesChanged() {
     }
 
@@ -62,6 +66,9 @@ public class Identities {
 
     @Inject
     Event<IdentitiesChanged> changed;
+
+    @Inject
+    Event<PasswordChanged> passwordChanged;
 
     /** A hash of a random password, verified against when a user is unknown. */
     private String decoyHash;
@@ -180,6 +187,7 @@ public class Identities {
         user.passwordHash(null);
         em.createQuery("DELETE FROM LoginToken t WHERE t.userId = :id").setParameter("id", user.id()).executeUpdate();
         changed.fire(new IdentitiesChanged());
+        passwordChanged.fire(new PasswordChanged(user.accountId(), user.name()));
     }
 
     /** Sets a user's password (IAM's login profile); {@code create} refuses to replace one, update needs one. */
@@ -202,6 +210,9 @@ public class Identities {
         // A new password (often: the old one leaked) ends every login token of the user.
         em.createQuery("DELETE FROM LoginToken t WHERE t.userId = :id").setParameter("id", user.id()).executeUpdate();
         changed.fire(new IdentitiesChanged());
+        if (!create) {
+            passwordChanged.fire(new PasswordChanged(user.accountId(), user.name()));
+        }
     }
 
     /** The enabled user with this name and password, if any (slow on purpose: see {@link #configureHash()}). */

@@ -107,6 +107,26 @@ class RestartIT {
     }
 
     @Test
+    void aGeneratedAdministratorPasswordIsKeptInAFileUntilItIsChanged() throws Exception {
+        server.close();
+        server = new ServerProcess("generated-password", PORT, Map.of("BERTH_ADMIN_PASSWORD", ""));
+        data = server.data;
+        server.start();
+        Path file = data.resolve("admin-password");
+        String generated = Files.readString(file).trim();
+        LifecycleIT.waitUntil(java.time.Duration.ofSeconds(10), () -> server.log().contains("its password is in "
+                + file));
+        RegistryHttp admin = registry.as("admin", generated);
+        assertEquals(200, admin.get("/v2/").statusCode());
+        AwsApis.Key key = AwsApis.createKey(registry.base, "admin", generated);
+        HttpResponse<String> changed = AwsApis.iamSigned(registry.base, key, "Action", "UpdateLoginProfile",
+                "UserName", "admin", "Password", "a-chosen-password-2026");
+        assertEquals(200, changed.statusCode(), changed.body());
+        assertFalse(Files.exists(file), "the file with the old password is gone");
+        assertEquals(200, registry.as("admin", "a-chosen-password-2026").get("/v2/").statusCode());
+    }
+
+    @Test
     void imagesAndAnInterruptedUploadSurviveARestart() throws Exception {
         start();
         String name = "restart/app";
