@@ -1,6 +1,7 @@
 package io.berth.security;
 
 import io.berth.registry.RegistrySettings;
+import io.berth.storage.OwnerOnly;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ejb.DependsOn;
@@ -64,7 +65,7 @@ public class Bootstrap {
             password = Identities.random("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 24);
             Path file = registrySettings.dataDir().resolve("admin-password");
             try {
-                SecretBox.OwnerOnlyFiles.write(file, (password + "\n").getBytes(StandardCharsets.US_ASCII));
+                OwnerOnly.write(file, (password + "\n").getBytes(StandardCharsets.US_ASCII));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the administrator's password to " + file, e);
             }

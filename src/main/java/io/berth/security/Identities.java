@@ -161,19 +161,28 @@ public class Identities {
     public void deleteUser(String accountId, String name) {
         User user = requireUser(accountId, name);
         // As IAM: what a user holds is removed first, each on purpose, never as a side effect of deleting the user.
-        String holds = user.passwordHash() != null ? "login profile"
-                : !accessKeys(user).isEmpty() ? "access keys"
-                : em.createQuery("SELECT COUNT(p) FROM InlinePolicy p WHERE p.ownerKind = 'USER' AND p.ownerId = :id",
-                        Long.class).setParameter("id", user.id()).getSingleResult() > 0 ? "policies"
-                : em.createQuery("SELECT COUNT(g) FROM Group g WHERE :user MEMBER OF g.members", Long.class)
-                        .setParameter("user", user).getSingleResult() > 0 ? "groups" : null;
-        if (holds != null) {
-            throw new IdentityException(IdentityProblem.DELETE_CONFLICT, "Cannot delete entity, must "
-                    + (holds.equals("groups") ? "remove users from group" : "delete " + holds) + " first.");
+        if (user.passwordHash() != null) {
+            throw deleteConflict("delete login profile");
+        }
+        if (!accessKeys(user).isEmpty()) {
+            throw deleteConflict("delete access keys");
+        }
+        if (em.createQuery("SELECT COUNT(p) FROM InlinePolicy p WHERE p.ownerKind = 'USER' AND p.ownerId = :id",
+                Long.class).setParameter("id", user.id()).getSingleResult() > 0) {
+            throw deleteConflict("delete policies");
+        }
+        if (em.createQuery("SELECT COUNT(g) FROM Group g WHERE :user MEMBER OF g.members", Long.class)
+                .setParameter("user", user).getSingleResult() > 0) {
+            throw deleteConflict("remove users from group");
         }
         em.createQuery("DELETE FROM LoginToken t WHERE t.userId = :id").setParameter("id", user.id()).executeUpdate();
         em.remove(user);
         changed.fire(new IdentitiesChanged());
+    }
+
+    private static IdentityException deleteConflict(String first) {
+        return new IdentityException(IdentityProblem.DELETE_CONFLICT, "Cannot delete entity, must " + first
+                + " first.");
     }
 
     /** Removes a user's password (IAM's DeleteLoginProfile), and with it every login token of the user. */

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -49,7 +48,7 @@ public class SecretBox {
                 OwnerOnly.directory(file.getParent());
                 byte[] fresh = new byte[32];
                 RANDOM.nextBytes(fresh);
-                OwnerOnlyFiles.write(file, Base64.getEncoder().encode(fresh));
+                OwnerOnly.write(file, Base64.getEncoder().encode(fresh));
             }
             return Base64.getDecoder().decode(Files.readString(file).trim());
         } catch (FileAlreadyExistsException racedWithAnotherInstance) {
@@ -93,15 +92,6 @@ public class SecretBox {
         } catch (GeneralSecurityException e) {
             // Never pass the cipher's message on: it is not for clients or logs.
             throw new IllegalStateException("a stored secret does not decrypt with the server key");
-        }
-    }
-
-    /** Files only their owner may read, created atomically. */
-    static final class OwnerOnlyFiles {
-        static void write(Path file, byte[] content) throws IOException {
-            Path created = Files.createFile(file,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(created, content);
         }
     }
 }

@@ -39,7 +39,6 @@ public class FileSystemBlobStore implements BlobStore {
         this.blobs = OwnerOnly.directory(root.resolve("blobs"));
         this.uploads = OwnerOnly.directory(root.resolve("uploads"));
         // Stores made before files were owner-only: the top directories keep everyone else out of what is below.
-        OwnerOnly.restrict(root);
         OwnerOnly.restrict(blobs);
         OwnerOnly.restrict(uploads);
     }

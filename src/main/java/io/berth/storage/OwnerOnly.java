@@ -27,6 +27,11 @@ public final class OwnerOnly {
                 PosixFilePermissions.fromString(FILE))} : new FileAttribute<?>[0];
     }
 
+    /** Writes a new file that only its owner may read, created with those permissions (never readable before). */
+    public static void write(Path file, byte[] content) throws IOException {
+        Files.write(Files.createFile(file, file()), content);
+    }
+
     /** Creates the directory and its missing parents, each owner-only; an existing one is left as it is. */
     public static Path directory(Path directory) throws IOException {
         if (Files.isDirectory(directory)) {

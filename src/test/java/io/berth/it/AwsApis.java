@@ -65,6 +65,12 @@ final class AwsApis {
 
     /** An IAM Query call signed with an access key (SigV4, service iam), as the AWS CLI sends it. */
     static HttpResponse<String> iamSigned(String base, Key key, String... params) {
+        return sendSigned(base, key, "iam", Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
+                iamForm(params).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An IAM Query body: name, value pairs, form-encoded, with the API version. */
+    private static String iamForm(String... params) {
         Map<String, String> form = new LinkedHashMap<>();
         for (int i = 0; i < params.length; i += 2) {
             form.put(params[i], params[i + 1]);
@@ -73,8 +79,7 @@ final class AwsApis {
         StringBuilder body = new StringBuilder();
         form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(k).append('=')
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        return sendSigned(base, key, "iam", Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
-                body.toString().getBytes(StandardCharsets.UTF_8));
+        return body.toString();
     }
 
     /** POST / signed with SigV4 in the Authorization header by the AWS SDK's own signer. */
@@ -108,18 +113,10 @@ final class AwsApis {
      * user's own CreateAccessKey (the bootstrap of the first key); the tests use it to show that and the refusals.
      */
     static HttpResponse<String> iamWithPassword(String base, String user, String password, String... params) {
-        Map<String, String> form = new LinkedHashMap<>();
-        for (int i = 0; i < params.length; i += 2) {
-            form.put(params[i], params[i + 1]);
-        }
-        form.putIfAbsent("Version", "2010-05-08");
-        StringBuilder body = new StringBuilder();
-        form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(k).append('=')
-                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Authorization", RegistryHttp.basic(user, password))
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+                .POST(HttpRequest.BodyPublishers.ofString(iamForm(params))).build();
         try {
             return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
                     .send(request, HttpResponse.BodyHandlers.ofString());

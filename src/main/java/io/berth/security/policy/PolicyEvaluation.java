@@ -2,6 +2,7 @@ package io.berth.security.policy;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * IAM's decision for a request, combining the caller's identity policies with the resource's policy.
@@ -19,7 +20,7 @@ public final class PolicyEvaluation {
     }
 
     /** What an administrator may always do, whatever a policy denies: see and repair the policies. */
-    static final java.util.Set<String> POLICY_MANAGEMENT = java.util.Set.of("ecr:GetRepositoryPolicy",
+    static final Set<String> POLICY_MANAGEMENT = Set.of("ecr:GetRepositoryPolicy",
             "ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy", "ecr:GetRegistryPolicy", "ecr:PutRegistryPolicy",
             "ecr:DeleteRegistryPolicy");
 
