@@ -24,7 +24,9 @@ else
 fi
 
 # The password goes to curl on its standard input, never on a command line that `ps` shows.
-answer="$(printf 'user = "%s:%s"\n' "$user" "${password//\"/\\\"}" \
+escaped="${password//\\/\\\\}"   # curl's config quoting: backslashes, then double quotes
+escaped="${escaped//\"/\\\"}"
+answer="$(printf 'user = "%s:%s"\n' "$user" "$escaped" \
   | curl -s -K - "http://$registry/" -d Action=CreateAccessKey -d Version=2010-05-08)"
 id="$(sed -n 's:.*<AccessKeyId>\([^<]*\)</AccessKeyId>.*:\1:p' <<<"$answer")"
 secret="$(sed -n 's:.*<SecretAccessKey>\([^<]*\)</SecretAccessKey>.*:\1:p' <<<"$answer")"

@@ -347,6 +347,48 @@ class SecurityIT {
         assertEquals(201, ADMIN.putManifest("sec/frozen", "v1", OCI_MANIFEST, manifest).statusCode());
     }
 
+    // ---- new inputs, tried as an attacker would
+
+    @Test
+    void aMountWithoutFromFindsOnlyBlobsTheCallerMayRead() {
+        // A blob only in a repository the caller may not read, and one only in another account.
+        byte[] secret = bytes("a layer in a repository the mounter may not read");
+        String hidden = ADMIN.pushBlob("sec/private-layers", secret);
+        assertEquals(200, AwsApis.iamSigned(BASE, adminKey, "Action", "CreateAccount", "AccountId", "333333333333",
+                "AdminUserName", "admin", "AdminPassword", "pw-other-account-2026").statusCode());
+        RegistryHttp otherAccount = ADMIN.as("333333333333/admin", "pw-other-account-2026");
+        String foreign = otherAccount.pushBlob("layers", bytes("a layer of another account"));
+
+        user("mounter", policy(allow("\"ecr:*\"", repositories("sec/mine/*"))), false);
+        RegistryHttp mounter = ADMIN.as("mounter", password("mounter"));
+        for (String digest : List.of(hidden, foreign)) {
+            HttpResponse<String> mount = mounter.send("POST", "/v2/sec/mine/app/blobs/uploads/?mount=" + digest, null);
+            assertEquals(202, mount.statusCode(), "an upload starts instead: " + mount.body());
+            assertEquals(404, mounter.send("HEAD", "/v2/sec/mine/app/blobs/" + digest, null).statusCode());
+        }
+        // The administrator of the account may read the private repository: for it the blob is found.
+        assertEquals(201, ADMIN.send("POST", "/v2/sec/admins-copy/blobs/uploads/?mount=" + hidden, null)
+                .statusCode());
+        assertEquals(202, ADMIN.send("POST", "/v2/sec/admins-copy/blobs/uploads/?mount=" + foreign, null)
+                .statusCode(), "never from another account");
+    }
+
+    @Test
+    void signedBodiesAreGivenBackWhenTheirRequestsEnd() {
+        // Eight layer parts of 20 MiB, one after another: 160 MiB, more than the server may hold at once (a quarter
+        // of its 512 MiB heap). Each is read, refused by its handler (no such upload) and its memory given back.
+        byte[] part = new byte[20 * 1024 * 1024];
+        String body = "{\"repositoryName\":\"sec/parts\",\"uploadId\":\"00000000-0000-4000-8000-000000000000\","
+                + "\"partFirstByte\":0,\"partLastByte\":" + (part.length - 1) + ",\"layerPartBlob\":\""
+                + java.util.Base64.getEncoder().encodeToString(part) + "\"}";
+        for (int i = 0; i < 8; i++) {
+            HttpResponse<String> response = AwsApis.sendSigned(BASE, adminKey, "ecr", Map.of(
+                    "Content-Type", "application/x-amz-json-1.1", "X-Amz-Target", ECR_TARGET + "UploadLayerPart"),
+                    bytes(body));
+            assertEquals(400, response.statusCode(), "part " + i + ": " + response.body());
+        }
+    }
+
     // ---- 7. lesser findings
 
     @Test
