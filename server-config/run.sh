@@ -68,4 +68,5 @@ exec java ${BERTH_JAVA_OPTS:-} -Dberth.data.dir="$data" \
   --deploy "$project/target/ROOT.war" --contextroot / \
   --port "$port" --nohazelcast --disablephonehome \
   --rootdir "$data/runtime/payara" \
-  --prebootcommandfile "$preboot"
+  --prebootcommandfile "$preboot" \
+  --logproperties "$project/server-config/logging.properties"

@@ -47,7 +47,6 @@ public class UploadResource {
 
     @Guarded("ecr:InitiateLayerUpload")
     @POST
-    @Path("/")
     public Response start(@PathParam("name") String name, @QueryParam("digest") String digest,
                           @QueryParam("mount") String mount, @QueryParam("from") String from, InputStream body) {
         String actor = Callers.actor(request);

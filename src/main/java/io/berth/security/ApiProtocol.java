@@ -18,6 +18,8 @@ enum ApiProtocol {
     /** IAM: the Query protocol, a form-encoded POST with {@code Action=…}, signed for service {@code iam}. */
     IAM_QUERY("iam");
 
+    private static final String THROTTLED = "too many failed sign-ins; retry later";
+
     private final String signingName;
 
     ApiProtocol(String signingName) {
@@ -81,13 +83,19 @@ enum ApiProtocol {
 
     AuthenticationStatus refuse(HttpServletResponse response, int status, String code, String message)
             throws IOException {
-        if (this == ECR_JSON) {
-            return send(response, status, "application/x-amz-json-1.1",
-                    Json.createObjectBuilder().add("__type", code).add("message", message).build().toString());
-        }
-        return send(response, status, "text/xml", "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
-                + "<Error><Type>Sender</Type><Code>" + code + "</Code><Message>" + xml(message)
-                + "</Message></Error><RequestId>" + UUID.randomUUID() + "</RequestId></ErrorResponse>");
+        return this == ECR_JSON
+                ? send(response, status, "application/x-amz-json-1.1", json(code, message))
+                : send(response, status, "text/xml", xmlError(code, message));
+    }
+
+    private static String json(String code, String message) {
+        return Json.createObjectBuilder().add("__type", code).add("message", message).build().toString();
+    }
+
+    private static String xmlError(String code, String message) {
+        return "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type><Code>"
+                + code + "</Code><Message>" + xml(message) + "</Message></Error><RequestId>" + UUID.randomUUID()
+                + "</RequestId></ErrorResponse>";
     }
 
     /** 401 with a Basic challenge, so that {@code docker login} and friends send credentials. */
@@ -101,11 +109,20 @@ enum ApiProtocol {
         return send(response, 403, "application/json", ociError("DENIED", message));
     }
 
+    /**
+     * 429 with {@code Retry-After}. Payara's HTTP layer (Grizzly 4) has no reason phrase for 429 and writes
+     * {@code CUSTOM}; Servlet 6 gives an application no way to set one (see the README).
+     */
     static AuthenticationStatus registryThrottled(HttpServletResponse response, long retryAfterSeconds)
             throws IOException {
         response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
-        return send(response, 429, "application/json",
-                ociError("TOOMANYREQUESTS", "too many failed sign-ins; retry later"));
+        return send(response, 429, "application/json", ociError("TOOMANYREQUESTS", THROTTLED));
+    }
+
+    /** 429 in the protocol's own format, with {@code Retry-After}. */
+    AuthenticationStatus throttled(HttpServletResponse response, long retryAfterSeconds) throws IOException {
+        response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
+        return refuse(response, 429, throttlingCode(), THROTTLED);
     }
 
     private static String ociError(String code, String message) {

@@ -215,8 +215,7 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
             return login(authenticated.caller(), replaying, context);
         }
         if (outcome instanceof Authenticator.Outcome.Throttled throttled) {
-            response.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
-            return protocol.refuse(response, 429, protocol.throttlingCode(), "too many failed sign-ins; retry later");
+            return protocol.throttled(response, throttled.retryAfterSeconds());
         }
         return protocol.refuse(response, 403, protocol.signatureErrorCode("InvalidClientTokenId"),
                 "invalid user name or password");

@@ -14,6 +14,7 @@ import jakarta.json.JsonString;
 import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -239,6 +240,14 @@ class SecurityIT {
             }
         }
         assertEquals(429, reply.status(), "the guesser is refused");
+        assertEquals("application/json", reply.header("Content-Type"));
+        assertTrue(reply.body().contains("\"TOOMANYREQUESTS\""), reply.body());
+        // The IAM endpoint refuses the guesser too, in its own format.
+        RawHttp.Reply iam = RawHttp.send("127.0.0.2", "POST", "/",
+                "Action=CreateAccessKey&Version=2010-05-08".getBytes(StandardCharsets.UTF_8), 10_000,
+                "Authorization", wrong, "Content-Type", "application/x-www-form-urlencoded");
+        assertEquals(429, iam.status(), iam.body());
+        assertTrue(iam.body().contains("<Code>Throttling</Code>"), iam.body());
         assertTrue(Long.parseLong(reply.header("Retry-After")) > 60, reply.header("Retry-After"));
         // The same user under its qualified name is the same user, from the guesser's address.
         assertEquals(429, RawHttp.send("127.0.0.2", "GET", "/v2/", null, 10_000, "Authorization",
