@@ -17,10 +17,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 
 /** {@code /v2/<name>/blobs/<digest>}: fetch (whole or a range), check and delete blobs. */
 @Path("v2/{name: .+}/blobs/{digest}")
@@ -43,9 +39,10 @@ public class BlobResource {
     @GET
     public Response get(@PathParam("name") String name, @PathParam("digest") String digest,
                         @HeaderParam("Range") String rangeHeader) {
-        BlobInfo blob = blobs.stat(Callers.repository(request, name), Reference.parseDigest(digest));
+        String repository = Callers.repository(request, name);
+        BlobInfo blob = blobs.stat(repository, Reference.parseDigest(digest));
         if (rangeHeader == null) {
-            return headers(Response.ok(stream(blob.digest(), 0, blob.size())), blob)
+            return headers(Response.ok(stream(repository, blob.digest(), 0, blob.size())), blob)
                     .header(HttpHeaders.CONTENT_LENGTH, blob.size()).build();
         }
         ByteRange range = ByteRange.ofRangeHeader(rangeHeader, blob.size());
@@ -55,7 +52,7 @@ public class BlobResource {
                     .header("Content-Range", "bytes */" + blob.size()).build();
         }
         return headers(Response.status(Response.Status.PARTIAL_CONTENT)
-                .entity(stream(blob.digest(), range.start(), range.length())), blob)
+                .entity(stream(repository, blob.digest(), range.start(), range.length())), blob)
                 .header("Content-Range", "bytes " + range.start() + "-" + range.end() + "/" + blob.size())
                 .header(HttpHeaders.CONTENT_LENGTH, range.length())
                 .build();
@@ -68,30 +65,9 @@ public class BlobResource {
                 .header("Accept-Ranges", "bytes");
     }
 
-    private StreamingOutput stream(Digest digest, long offset, long length) {
-        return out -> {
-            try (SeekableByteChannel channel = blobs.open(digest)) {
-                copy(channel, offset, length, out);
-            }
-        };
-    }
-
-    /** Large reads and writes: a 1 MiB buffer moves a blob in few system calls. */
-    private static void copy(SeekableByteChannel channel, long offset, long length, OutputStream out)
-            throws IOException {
-        byte[] buffer = new byte[1 << 20];
-        ByteBuffer wrapped = ByteBuffer.wrap(buffer);
-        channel.position(offset);
-        long remaining = length;
-        while (remaining > 0) {
-            wrapped.clear().limit((int) Math.min(buffer.length, remaining));
-            int n = channel.read(wrapped);
-            if (n < 0) {
-                throw new IOException("blob ended early");
-            }
-            out.write(buffer, 0, n);
-            remaining -= n;
-        }
+    private StreamingOutput stream(String repositoryName, Digest digest, long offset, long length) {
+        String actor = Callers.actor(request);
+        return out -> blobs.send(repositoryName, digest, offset, length, out, actor);
     }
 
     @Guarded("ecr:BatchDeleteImage")

@@ -1,16 +1,20 @@
 package io.berth.registry;
 
+import io.berth.events.Outbox;
+import io.berth.events.ReadEvents;
 import io.berth.storage.BlobStore;
 import io.berth.storage.Digest;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,7 +32,10 @@ public class Blobs {
     BlobStore store;
 
     @Inject
-    Event<RegistryEvent> events;
+    Outbox outbox;
+
+    @Inject
+    ReadEvents readEvents;
 
     /** The blob if the repository links it; BLOB_UNKNOWN otherwise. */
     @Transactional
@@ -121,7 +128,7 @@ public class Blobs {
             return false;
         }
         link(target, digest);
-        events.fire(new RegistryEvent.BlobMounted(repositoryName, fromName, digest.toString(), actor,
+        outbox.append(new RegistryEvent.BlobMounted(repositoryName, fromName, digest.toString(), actor,
                 System.currentTimeMillis()));
         return true;
     }
@@ -161,16 +168,33 @@ public class Blobs {
                     digest.toString());
         }
         em.remove(link);
-        events.fire(new RegistryEvent.BlobDeleted(repositoryName, digest.toString(), actor,
+        outbox.append(new RegistryEvent.BlobDeleted(repositoryName, digest.toString(), actor,
                 System.currentTimeMillis()));
     }
 
-    /** Opens a blob's bytes; call after {@link #stat} allowed it. */
-    public java.nio.channels.SeekableByteChannel open(Digest digest) {
-        try {
-            return store.open(digest);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * Sends {@code length} bytes of a blob from {@code offset} (call after {@link #stat} allowed it) and records the
+     * download with the bytes that went out, also when the client goes away in the middle.
+     */
+    public void send(String repositoryName, Digest digest, long offset, long length, OutputStream out,
+                     String actor) throws IOException {
+        long sent = 0;
+        try (SeekableByteChannel channel = store.open(digest)) {
+            byte[] buffer = new byte[1 << 20]; // a blob moves in few system calls
+            ByteBuffer wrapped = ByteBuffer.wrap(buffer);
+            channel.position(offset);
+            while (sent < length) {
+                wrapped.clear().limit((int) Math.min(buffer.length, length - sent));
+                int n = channel.read(wrapped);
+                if (n < 0) {
+                    throw new IOException("blob ended early");
+                }
+                out.write(buffer, 0, n);
+                sent += n;
+            }
+        } finally {
+            readEvents.record(new RegistryEvent.BlobDownloaded(repositoryName, digest.toString(), sent, actor,
+                    System.currentTimeMillis()));
         }
     }
 }

@@ -1,8 +1,9 @@
 package io.berth.registry;
 
+import io.berth.events.Outbox;
+import io.berth.events.ReadEvents;
 import io.berth.storage.Digest;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -33,7 +34,10 @@ public class Manifests {
     Blobs blobs;
 
     @Inject
-    Event<RegistryEvent> events;
+    Outbox outbox;
+
+    @Inject
+    ReadEvents readEvents;
 
     @Inject
     ManifestCache cache;
@@ -148,7 +152,7 @@ public class Manifests {
         for (ImageReference reference : references) {
             em.persist(reference.forImage(image.id()));
         }
-        events.fire(new RegistryEvent.ImagePushed(repository.qualifiedName(), digest.toString(), manifest.mediaType(),
+        outbox.append(new RegistryEvent.ImagePushed(repository.qualifiedName(), digest.toString(), manifest.mediaType(),
                 size, actor, now));
         return image;
     }
@@ -162,7 +166,7 @@ public class Manifests {
         Tag tag = em.find(Tag.class, new Tag.Key(repository.id(), name));
         if (tag == null) {
             em.persist(new Tag(repository.id(), name, image.id(), now));
-            events.fire(new RegistryEvent.TagMoved(repository.qualifiedName(), name, null, image.digest(), actor, now));
+            outbox.append(new RegistryEvent.TagMoved(repository.qualifiedName(), name, null, image.digest(), actor, now));
         } else if (!tag.imageId().equals(image.id())) {
             if (repository.settings().tagImmutable(name)) {
                 throw new RegistryException(Problem.TAG_IMMUTABLE, "The image tag '" + name + "' already exists in"
@@ -171,7 +175,7 @@ public class Manifests {
             }
             String old = em.find(Image.class, tag.imageId()).digest();
             tag.pointTo(image.id(), now);
-            events.fire(new RegistryEvent.TagMoved(repository.qualifiedName(), name, old, image.digest(), actor, now));
+            outbox.append(new RegistryEvent.TagMoved(repository.qualifiedName(), name, old, image.digest(), actor, now));
         }
     }
 
@@ -192,8 +196,8 @@ public class Manifests {
             if (now - recorded > PULL_RECORD_INTERVAL_MS && entry.pullRecordedAt().compareAndSet(recorded, now)) {
                 reads.recordPull(entry.imageId(), now);
             }
-            events.fire(new RegistryEvent.ImagePulled(repositoryName, entry.manifest().digest(), reference, actor,
-                    now));
+            readEvents.record(new RegistryEvent.ImagePulled(repositoryName, entry.manifest().digest(), reference,
+                    actor, now));
         }
         return entry.manifest();
     }
@@ -212,12 +216,12 @@ public class Manifests {
             }
             String digest = em.find(Image.class, tag.imageId()).digest();
             em.remove(tag);
-            events.fire(new RegistryEvent.TagDeleted(repositoryName, byTag.tag(), digest, actor, now));
+            outbox.append(new RegistryEvent.TagDeleted(repositoryName, byTag.tag(), digest, actor, now));
             return;
         }
         Image image = reads.resolve(repository, ref).orElseThrow(() ->
                 new RegistryException(Problem.MANIFEST_UNKNOWN, "manifest unknown to registry", reference));
-        deleteImage(repository, image, tagsOf(image), actor, now, null);
+        deleteImage(repository, image, tagsOf(image), actor, now, RegistryEvent.Cause.USER, null);
     }
 
     /**
@@ -241,7 +245,8 @@ public class Manifests {
             return false;
         }
         cache.invalidate(repositoryName);
-        deleteImage(repository, image, tags, actor, System.currentTimeMillis(), rulePriority);
+        deleteImage(repository, image, tags, actor, System.currentTimeMillis(), RegistryEvent.Cause.LIFECYCLE,
+                rulePriority);
         return true;
     }
 
@@ -251,14 +256,14 @@ public class Manifests {
     }
 
     private void deleteImage(Repository repository, Image image, List<String> tags, String actor, long now,
-                             Integer expiredByRule) {
+                             RegistryEvent.Cause cause, Integer rulePriority) {
         em.createQuery("DELETE FROM Tag t WHERE t.imageId = :image").setParameter("image", image.id())
                 .executeUpdate();
         em.createQuery("DELETE FROM ImageReference r WHERE r.imageId = :image").setParameter("image", image.id())
                 .executeUpdate();
         em.remove(image);
-        events.fire(new RegistryEvent.ImageDeleted(repository.qualifiedName(), image.digest(), tags, actor, now,
-                expiredByRule));
+        outbox.append(new RegistryEvent.ImageDeleted(repository.qualifiedName(), image.digest(), tags, actor, now,
+                cause, rulePriority));
     }
 
     /**

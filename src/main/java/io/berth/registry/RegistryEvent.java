@@ -1,19 +1,26 @@
 package io.berth.registry;
 
+import io.berth.events.DomainEvent;
 import java.util.List;
 
 /**
- * What happened in the registry, fired as CDI events by the domain services so that audit, metering and
- * replication can observe it without the services knowing them. Digests are strings; {@code actor} is the
- * authenticated principal's name; {@code at} is epoch milliseconds.
+ * What happened in the registry, written to the outbox by the domain services so that audit, metering, webhooks and
+ * replication can observe it after commit without the services knowing them. {@code repository} is qualified by its
+ * account ({@code 000000000000/team/app}); digests are strings.
  */
-public sealed interface RegistryEvent {
+public sealed interface RegistryEvent extends DomainEvent {
 
     String repository();
 
-    String actor();
-
-    long at();
+    /** Why an image or tag went away. */
+    enum Cause {
+        /** A user or client deleted it. */
+        USER,
+        /** A lifecycle policy's rule expired it. */
+        LIFECYCLE,
+        /** Its repository was deleted with everything in it. */
+        REPOSITORY_DELETED
+    }
 
     record RepositoryCreated(String repository, String actor, long at) implements RegistryEvent {
     }
@@ -44,12 +51,21 @@ public sealed interface RegistryEvent {
     record TagDeleted(String repository, String tag, String digest, String actor, long at) implements RegistryEvent {
     }
 
-    /** An image was deleted with its tags; {@code expiredByRule} is the lifecycle rule that expired it, or null. */
-    record ImageDeleted(String repository, String digest, List<String> tags, String actor, long at,
-                        Integer expiredByRule) implements RegistryEvent {
+    /**
+     * An image was deleted with its tags; {@code rulePriority} is the lifecycle rule that expired it (cause
+     * LIFECYCLE), otherwise null.
+     */
+    record ImageDeleted(String repository, String digest, List<String> tags, String actor, long at, Cause cause,
+                        Integer rulePriority) implements RegistryEvent {
     }
 
+    /** A manifest was read (GET, not HEAD) by tag or digest: a read event, written in batches after the fact. */
     record ImagePulled(String repository, String digest, String reference, String actor, long at)
+            implements RegistryEvent {
+    }
+
+    /** A blob's bytes were sent: {@code bytes} is what went out (a range request sends part of it). */
+    record BlobDownloaded(String repository, String digest, long bytes, String actor, long at)
             implements RegistryEvent {
     }
 }

@@ -1,12 +1,14 @@
 package io.berth.registry;
 
+import io.berth.events.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +31,7 @@ public class Repositories {
     ManifestCache cache;
 
     @Inject
-    Event<RegistryEvent> events;
+    Outbox outbox;
 
     /** The repository with this qualified name ({@code <account>/<name>}, see {@link Names#split}). */
     public Optional<Repository> find(String qualifiedName) {
@@ -114,12 +116,27 @@ public class Repositories {
                     + repository.name() + "' in registry with id '" + repository.accountId()
                     + "' cannot be deleted because it still contains images", qualifiedName);
         }
+        long now = System.currentTimeMillis();
+        announceImagesDeleted(repository, actor, now);
         em.remove(repository);
         em.flush();
         cache.invalidate(qualifiedName);
-        events.fire(new RegistryEvent.RepositoryDeleted(qualifiedName, (int) images, actor,
-                System.currentTimeMillis()));
+        outbox.append(new RegistryEvent.RepositoryDeleted(qualifiedName, (int) images, actor, now));
         return repository;
+    }
+
+    /** Each image of a repository being deleted goes with it, as its own event (what a webhook or replica needs). */
+    private void announceImagesDeleted(Repository repository, String actor, long now) {
+        Map<Long, List<String>> tags = new HashMap<>();
+        em.createQuery("SELECT t.imageId, t.name FROM Tag t WHERE t.repositoryId = :id ORDER BY t.name",
+                        Object[].class)
+                .setParameter("id", repository.id()).getResultStream()
+                .forEach(row -> tags.computeIfAbsent((Long) row[0], k -> new ArrayList<>()).add((String) row[1]));
+        em.createQuery("SELECT i.id, i.digest FROM Image i WHERE i.repositoryId = :id ORDER BY i.id", Object[].class)
+                .setParameter("id", repository.id()).getResultStream()
+                .forEach(row -> outbox.append(new RegistryEvent.ImageDeleted(repository.qualifiedName(),
+                        (String) row[1], tags.getOrDefault((Long) row[0], List.of()), actor, now,
+                        RegistryEvent.Cause.REPOSITORY_DELETED, null)));
     }
 
     /** Replaces a repository's settings (mutability, scanning, encryption). */

@@ -1,7 +1,7 @@
 package io.berth.registry;
 
+import io.berth.events.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -16,7 +16,7 @@ public class RepositoryCreator {
     EntityManager em;
 
     @Inject
-    Event<RegistryEvent> events;
+    Outbox outbox;
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void create(String qualifiedName, String actor) {
@@ -35,6 +35,6 @@ public class RepositoryCreator {
         tags.forEach((key, value) -> em.createNativeQuery(
                         "INSERT INTO repository_tag (repository_id, tag_key, tag_value) VALUES (?, ?, ?)")
                 .setParameter(1, repository.id()).setParameter(2, key).setParameter(3, value).executeUpdate());
-        events.fire(new RegistryEvent.RepositoryCreated(qualifiedName, actor, now));
+        outbox.append(new RegistryEvent.RepositoryCreated(qualifiedName, actor, now));
     }
 }

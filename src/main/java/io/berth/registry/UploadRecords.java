@@ -1,8 +1,8 @@
 package io.berth.registry;
 
+import io.berth.events.Outbox;
 import io.berth.storage.Digest;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -22,7 +22,7 @@ public class UploadRecords {
     Blobs blobs;
 
     @Inject
-    Event<RegistryEvent> events;
+    Outbox outbox;
 
     @Transactional
     public Upload create(String repositoryName, String uploadId, String actor) {
@@ -69,7 +69,7 @@ public class UploadRecords {
         blobs.recordUpload(uploadId, digest, size);
         blobs.link(repository, digest);
         delete(uploadId);
-        events.fire(new RegistryEvent.BlobUploaded(repositoryName, digest.toString(), size, actor,
+        outbox.append(new RegistryEvent.BlobUploaded(repositoryName, digest.toString(), size, actor,
                 System.currentTimeMillis()));
     }
 }
