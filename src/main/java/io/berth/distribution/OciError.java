@@ -60,7 +60,8 @@ public enum OciError {
             case RANGE_NOT_SATISFIABLE -> RANGE_INVALID.response(message, detail);
             case PAGINATION_NUMBER_INVALID -> PAGINATION_NUMBER_INVALID.response(message, detail);
             // The ECR API's own refusals; /v2 never meets them.
-            case UNSUPPORTED, REPOSITORY_EXISTS, REPOSITORY_NOT_EMPTY, TOO_MANY_TAGS ->
+            case UNSUPPORTED, REPOSITORY_EXISTS, REPOSITORY_NOT_EMPTY, TOO_MANY_TAGS, IMAGE_ALREADY_EXISTS,
+                 REPOSITORY_POLICY_NOT_FOUND, LIFECYCLE_POLICY_NOT_FOUND, REGISTRY_POLICY_NOT_FOUND ->
                     UNSUPPORTED.response(message, detail);
         };
     }

@@ -195,6 +195,9 @@ public class EcrApi {
                 case REPOSITORY_EXISTS -> error(400, "RepositoryAlreadyExistsException", e.getMessage());
                 case REPOSITORY_NOT_EMPTY -> error(400, "RepositoryNotEmptyException", e.getMessage());
                 case TOO_MANY_TAGS -> error(400, "TooManyTagsException", e.getMessage());
+                case REPOSITORY_POLICY_NOT_FOUND -> error(400, "RepositoryPolicyNotFoundException", e.getMessage());
+                case LIFECYCLE_POLICY_NOT_FOUND -> error(400, "LifecyclePolicyNotFoundException", e.getMessage());
+                case REGISTRY_POLICY_NOT_FOUND -> error(400, "RegistryPolicyNotFoundException", e.getMessage());
                 default -> error(400, "InvalidParameterException", e.getMessage());
             };
         } catch (RuntimeException e) {
@@ -358,7 +361,7 @@ public class EcrApi {
         accessControl.require(call.caller(), "ecr:SetRepositoryPolicy", repository, call.origin());
         String policy = call.required("policyText");
         try {
-            repositoryPolicies.set(repository, policy);
+            repositoryPolicies.set(repository, policy, call.caller().getName());
         } catch (IllegalArgumentException invalid) {
             throw new EcrException("InvalidParameterException", "Invalid parameter at 'PolicyText' failed to satisfy"
                     + " constraint: 'Invalid repository policy provided': " + invalid.getMessage());
@@ -375,16 +378,11 @@ public class EcrApi {
     private JsonObjectBuilder deleteRepositoryPolicy(Call call) {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:DeleteRepositoryPolicy", repository, call.origin());
-        String policy = requirePolicy(repository);
-        repositoryPolicies.set(repository, null);
-        return policyOutput(repository, policy);
+        return policyOutput(repository, repositoryPolicies.set(repository, null, call.caller().getName()).orElseThrow());
     }
 
     private String requirePolicy(String repository) {
-        return repositoryPolicies.get(repository).orElseThrow(() -> new EcrException(
-                "RepositoryPolicyNotFoundException", "Repository policy does not exist for the repository with name '"
-                + Names.split(repository).name() + "' in the registry with id '"
-                + Names.split(repository).accountId() + "'"));
+        return repositoryPolicies.require(repository);
     }
 
     private static JsonObjectBuilder policyOutput(String repository, String policy) {

@@ -7,6 +7,7 @@ import io.berth.registry.Manifests;
 import io.berth.registry.Names;
 import io.berth.registry.Problem;
 import io.berth.registry.RegistryException;
+import io.berth.registry.StoredManifest;
 import io.berth.security.AccessControl;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,11 +17,8 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
-import jakarta.json.JsonReader;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * ECR's image operations, on the same domain services as {@code /v2}: DescribeImages, BatchGetImage,
@@ -144,15 +142,8 @@ public class ImageOperations {
         String actor = call.caller().getName();
         for (ImageId id : imageIds(call.input())) {
             try {
-                ImageDetails image = images.find(repository, id.digest(), id.tag());
-                if (id.tag() != null) {
-                    manifests.delete(repository, id.tag(), actor);
-                }
-                // As in ECR: deleting by digest removes the image; removing its last tag removes it too.
-                if (id.tag() == null || image.tags().size() == 1) {
-                    manifests.delete(repository, image.digest(), actor);
-                }
-                deleted.add(new ImageId(image.digest(), id.tag()).json());
+                String digest = manifests.deleteImageId(repository, id.digest(), id.tag(), actor);
+                deleted.add(new ImageId(digest, id.tag()).json());
             } catch (RegistryException e) {
                 if (e.problem() == Problem.NAME_UNKNOWN) {
                     throw e;
@@ -175,20 +166,12 @@ public class ImageOperations {
         if (digest != null && !digest.equals(contentDigest)) {
             throw RepositoryInput.invalid("imageDigest", "the digest does not match the manifest");
         }
-        Optional<ImageDetails> existing = stored(repository, contentDigest);
-        if (existing.isPresent() && (tag == null || existing.get().tags().contains(tag))) {
-            throw new EcrException("ImageAlreadyExistsException", "Image with digest '" + contentDigest
-                    + "'" + (tag == null ? "" : " and tag '" + tag + "'") + " already exists in the repository"
-                    + " with name '" + Names.split(repository).name() + "'");
-        }
-        if (mediaType == null) {
-            // A retag keeps the stored type; a new manifest says its own.
-            mediaType = existing.map(ImageDetails::mediaType).orElseGet(() -> declaredMediaType(manifest));
-        }
         try {
-            manifests.put(repository, tag != null ? tag : contentDigest, mediaType, content, call.caller().getName());
+            StoredManifest stored = manifests.putImage(repository, tag, mediaType, content, call.caller().getName());
+            mediaType = stored.mediaType();
         } catch (RegistryException e) {
             throw switch (e.problem()) {
+                case IMAGE_ALREADY_EXISTS -> new EcrException("ImageAlreadyExistsException", e.getMessage());
                 case TAG_IMMUTABLE -> new EcrException("ImageTagAlreadyExistsException", e.getMessage());
                 case MANIFEST_BLOB_UNKNOWN -> new EcrException("LayersNotFoundException",
                         "The image references layers or manifests that are not in the repository: " + e.detail());
@@ -202,41 +185,6 @@ public class ImageOperations {
                 .add("imageId", new ImageId(contentDigest, tag).json())
                 .add("imageManifest", manifest)
                 .add("imageManifestMediaType", mediaType));
-    }
-
-    /** The image with this digest, if the repository has it; RepositoryNotFound when there is no repository. */
-    private Optional<ImageDetails> stored(String repository, String digest) {
-        try {
-            return Optional.of(images.find(repository, digest, null));
-        } catch (RegistryException e) {
-            if (e.problem() == Problem.NAME_UNKNOWN) {
-                throw e;
-            }
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * The media type a manifest declares, or for an OCI manifest or index without the optional {@code mediaType}
-     * member (podman pushes those), the one its shape says.
-     */
-    private static String declaredMediaType(String manifest) {
-        JsonObject object;
-        try (JsonReader reader = Json.createReader(new StringReader(manifest))) {
-            object = reader.readObject();
-        } catch (RuntimeException notJson) {
-            throw RepositoryInput.invalid("imageManifest", "the manifest is not a JSON object");
-        }
-        if (object.get("mediaType") instanceof JsonString text) {
-            return text.getString();
-        }
-        if (object.containsKey("manifests")) {
-            return "application/vnd.oci.image.index.v1+json";
-        }
-        if (object.containsKey("config")) {
-            return "application/vnd.oci.image.manifest.v1+json";
-        }
-        throw RepositoryInput.invalid("imageManifestMediaType", "required: the manifest does not say its type");
     }
 
     /** The {@code imageIds} member: 1 to 100 of them, each with an optional digest and tag (the model says so). */

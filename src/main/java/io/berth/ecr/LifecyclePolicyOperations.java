@@ -42,7 +42,7 @@ public class LifecyclePolicyOperations {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:PutLifecyclePolicy", repository, call.origin());
         String text = validPolicy(call.required("lifecyclePolicyText"));
-        repositories.setLifecyclePolicy(repository, text);
+        repositories.setLifecyclePolicy(repository, text, call.caller().getName());
         return EcrApi.repositoryIdentity(repository).add("lifecyclePolicyText", text);
     }
 
@@ -140,17 +140,14 @@ public class LifecyclePolicyOperations {
     JsonObjectBuilder deleteLifecyclePolicy(Call call) {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:DeleteLifecyclePolicy", repository, call.origin());
-        String text = requirePolicy(repository).lifecyclePolicy();
-        repositories.setLifecyclePolicy(repository, null);
+        String text = repositories.setLifecyclePolicy(repository, null, call.caller().getName()).orElseThrow();
         return EcrApi.repositoryIdentity(repository).add("lifecyclePolicyText", text);
     }
 
     private Repository requirePolicy(String repository) {
         Repository stored = repositories.require(repository);
         if (stored.lifecyclePolicy() == null) {
-            throw new EcrException("LifecyclePolicyNotFoundException", "Lifecycle policy does not exist for the"
-                    + " repository with name '" + stored.name() + "' in the registry with id '" + stored.accountId()
-                    + "'");
+            throw Repositories.noLifecyclePolicy(stored);
         }
         return stored;
     }

@@ -45,10 +45,9 @@ public class RepositoryAdministration {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:PutImageTagMutability", repository, call.origin());
         RepositorySettings asked = RepositoryInput.settings(call.input());
-        RepositorySettings current = repositories.require(repository).settings();
-        RepositorySettings updated = repositories.updateSettings(repository, new RepositorySettings(
+        RepositorySettings updated = repositories.updateSettings(repository, current -> new RepositorySettings(
                 asked.tagMutability(), asked.mutabilityExclusions(), current.scanOnPush(), current.encryptionType(),
-                current.kmsKey())).settings();
+                current.kmsKey()), call.caller().getName());
         JsonObjectBuilder out = EcrApi.repositoryIdentity(repository).add("imageTagMutability", updated.tagMutability());
         if (!updated.mutabilityExclusions().isEmpty()) {
             JsonArrayBuilder filters = Json.createArrayBuilder();
@@ -63,9 +62,9 @@ public class RepositoryAdministration {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:PutImageScanningConfiguration", repository, call.origin());
         boolean scanOnPush = RepositoryInput.settings(call.input()).scanOnPush();
-        RepositorySettings current = repositories.require(repository).settings();
-        repositories.updateSettings(repository, new RepositorySettings(current.tagMutability(),
-                current.mutabilityExclusions(), scanOnPush, current.encryptionType(), current.kmsKey()));
+        repositories.updateSettings(repository, current -> new RepositorySettings(current.tagMutability(),
+                current.mutabilityExclusions(), scanOnPush, current.encryptionType(), current.kmsKey()),
+                call.caller().getName());
         return EcrApi.repositoryIdentity(repository).add("imageScanningConfiguration",
                 Json.createObjectBuilder().add("scanOnPush", scanOnPush));
     }
@@ -75,7 +74,7 @@ public class RepositoryAdministration {
         Map<String, String> tags = RepositoryInput.tags(call.input());
         accessControl.require(call.caller(), "ecr:TagResource", repository, call.origin(),
                 AccessControl.requestTags(tags));
-        repositories.tag(repository, tags, RepositoryInput.MAX_TAGS);
+        repositories.tag(repository, tags, RepositoryInput.MAX_TAGS, call.caller().getName());
         accessControl.forget(repository);
         return Json.createObjectBuilder();
     }
@@ -86,7 +85,7 @@ public class RepositoryAdministration {
                 .map(JsonString::getString).toList();
         accessControl.require(call.caller(), "ecr:UntagResource", repository, call.origin(),
                 Map.of("aws:TagKeys", names));
-        repositories.untag(repository, names);
+        repositories.untag(repository, names, call.caller().getName());
         accessControl.forget(repository);
         return Json.createObjectBuilder();
     }
@@ -115,7 +114,7 @@ public class RepositoryAdministration {
         } catch (PolicyException e) {
             throw RepositoryInput.invalid("policyText", "Invalid registry policy provided: " + e.getMessage());
         }
-        repositories.setRegistryPolicy(call.caller().accountId(), policy);
+        repositories.setRegistryPolicy(call.caller().accountId(), policy, call.caller().getName());
         return Json.createObjectBuilder().add("registryId", call.caller().accountId()).add("policyText", policy);
     }
 
@@ -127,15 +126,14 @@ public class RepositoryAdministration {
 
     JsonObjectBuilder deleteRegistryPolicy(Call call) {
         accessControl.requireAccountAction(call.caller(), "ecr:DeleteRegistryPolicy", call.origin());
-        String policy = requireRegistryPolicy(call);
-        repositories.setRegistryPolicy(call.caller().accountId(), null);
+        String policy = repositories.setRegistryPolicy(call.caller().accountId(), null, call.caller().getName())
+                .orElseThrow();
         return Json.createObjectBuilder().add("registryId", call.caller().accountId()).add("policyText", policy);
     }
 
     private String requireRegistryPolicy(Call call) {
-        return repositories.registryPolicy(call.caller().accountId()).orElseThrow(() -> new EcrException(
-                "RegistryPolicyNotFoundException", "Registry policy does not exist in the registry with id '"
-                + call.caller().accountId() + "'"));
+        return repositories.registryPolicy(call.caller().accountId())
+                .orElseThrow(() -> Repositories.noRegistryPolicy(call.caller().accountId()));
     }
 
     /** The qualified repository an ARN of this registry names; InvalidParameterException otherwise. */

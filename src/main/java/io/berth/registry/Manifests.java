@@ -48,6 +48,9 @@ public class Manifests {
     @Inject
     RegistrySettings settings;
 
+    @Inject
+    ImageListing images;
+
     /**
      * Stores a manifest under a tag or its digest. Everything it references must already be in the repository.
      * The repository row is locked for the rest of the transaction, so concurrent pushes of one tag apply one after
@@ -105,6 +108,26 @@ public class Manifests {
             moveTag(repository, tag, image, now, actor);
         }
         return new StoredManifest(digest.toString(), image.mediaType(), content, image.subjectDigest());
+    }
+
+    /**
+     * ECR's PutImage, in one transaction: stores a manifest in an existing repository and points {@code tag}
+     * (optional) at it. IMAGE_ALREADY_EXISTS when the repository holds the image and the tag (if any) is on it
+     * already. Without a media type, a stored image keeps its own and a new manifest says its own.
+     */
+    @Transactional
+    public StoredManifest putImage(String repositoryName, String tag, String mediaType, byte[] content,
+                                   String actor) {
+        Repository repository = repositories.lock(repositories.require(repositoryName));
+        Digest digest = Digest.sha256(content);
+        Image existing = reads.findImage(repository, digest.toString()).orElse(null);
+        if (existing != null && (tag == null || tagsOf(existing).contains(tag))) {
+            throw new RegistryException(Problem.IMAGE_ALREADY_EXISTS, "Image with digest '" + digest + "'"
+                    + (tag == null ? "" : " and tag '" + tag + "'") + " already exists in the repository with name '"
+                    + repository.name() + "' in registry with id '" + repository.accountId() + "'", digest.toString());
+        }
+        String type = mediaType != null ? mediaType : existing != null ? existing.mediaType() : null;
+        return put(repositoryName, tag != null ? tag : digest.toString(), List.of(), type, content, actor);
     }
 
     private Image store(Repository repository, Digest digest, ParsedManifest manifest, byte[] content, long now,
@@ -222,6 +245,28 @@ public class Manifests {
         Image image = reads.resolve(repository, ref).orElseThrow(() ->
                 new RegistryException(Problem.MANIFEST_UNKNOWN, "manifest unknown to registry", reference));
         deleteImage(repository, image, tagsOf(image), actor, now, RegistryEvent.Cause.USER, null);
+    }
+
+    /**
+     * ECR's deletion of one image id, in one transaction: by digest, the image with all its tags; by tag, the tag,
+     * and the image too when that was its last tag; by both, as by tag once the tag is known to name the digest
+     * (TAG_DIGEST_MISMATCH otherwise). Returns the image's digest.
+     */
+    @Transactional
+    public String deleteImageId(String repositoryName, String digest, String tag, String actor) {
+        Repository repository = repositories.lock(repositories.require(repositoryName));
+        String found = images.find(repositoryName, digest, tag).digest();
+        cache.invalidate(repositoryName);
+        Image image = reads.findImage(repository, found).orElseThrow();
+        List<String> tags = tagsOf(image);
+        long now = System.currentTimeMillis();
+        if (tag != null && tags.size() > 1) {
+            em.remove(em.find(Tag.class, new Tag.Key(repository.id(), tag)));
+            outbox.append(new RegistryEvent.TagDeleted(repositoryName, tag, found, actor, now));
+        } else {
+            deleteImage(repository, image, tags, actor, now, RegistryEvent.Cause.USER, null);
+        }
+        return found;
     }
 
     /**

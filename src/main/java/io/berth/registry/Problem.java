@@ -28,5 +28,11 @@ public enum Problem {
     /** More resource tags than a repository may have. */
     TOO_MANY_TAGS,
     /** Deleting a repository that still holds images, without force. */
-    REPOSITORY_NOT_EMPTY
+    REPOSITORY_NOT_EMPTY,
+    /** ECR's PutImage of an image (and tag) the repository already holds: nothing would change. */
+    IMAGE_ALREADY_EXISTS,
+    /** Reading or deleting a repository policy, lifecycle policy or registry policy that is not there. */
+    REPOSITORY_POLICY_NOT_FOUND,
+    LIFECYCLE_POLICY_NOT_FOUND,
+    REGISTRY_POLICY_NOT_FOUND
 }

@@ -29,6 +29,26 @@ public sealed interface RegistryEvent extends DomainEvent {
     record RepositoryDeleted(String repository, int images, String actor, long at) implements RegistryEvent {
     }
 
+    /** The repository's settings (tag mutability and its exclusions, scanning, encryption) as they are now. */
+    record RepositorySettingsChanged(String repository, RepositorySettings settings, String actor, long at)
+            implements RegistryEvent {
+    }
+
+    /** The repository's resource tags as they are now (after a TagResource or UntagResource). */
+    record ResourceTagsChanged(String repository, java.util.Map<String, String> tags, String actor, long at)
+            implements RegistryEvent {
+    }
+
+    /** The repository policy set, or deleted ({@code policy} null). */
+    record RepositoryPolicyChanged(String repository, String policy, String actor, long at)
+            implements RegistryEvent {
+    }
+
+    /** The lifecycle policy set, or deleted ({@code policy} null). */
+    record LifecyclePolicyChanged(String repository, String policy, String actor, long at)
+            implements RegistryEvent {
+    }
+
     record BlobUploaded(String repository, String digest, long size, String actor, long at) implements RegistryEvent {
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /** Finds repositories, and creates them on first push when the registry allows it. */
 @ApplicationScoped
@@ -139,17 +140,24 @@ public class Repositories {
                         RegistryEvent.Cause.REPOSITORY_DELETED, null)));
     }
 
-    /** Replaces a repository's settings (mutability, scanning, encryption). */
+    /**
+     * Changes a repository's settings (mutability, scanning, encryption) from what they are when its lock is held, so
+     * that two changes of different settings never undo each other. Returns the settings as they are now.
+     */
     @Transactional
-    public Repository updateSettings(String qualifiedName, RepositorySettings settings) {
+    public RepositorySettings updateSettings(String qualifiedName, UnaryOperator<RepositorySettings> change,
+                                             String actor) {
         Repository repository = lock(require(qualifiedName));
+        RepositorySettings settings = change.apply(repository.settings());
         repository.settings(settings);
-        return repository;
+        outbox.append(new RegistryEvent.RepositorySettingsChanged(qualifiedName, settings, actor,
+                System.currentTimeMillis()));
+        return settings;
     }
 
     /** Adds or replaces resource tags; at most {@code max} in all, else TOO_MANY_TAGS and nothing changes. */
     @Transactional
-    public void tag(String qualifiedName, Map<String, String> tags, int max) {
+    public void tag(String qualifiedName, Map<String, String> tags, int max, String actor) {
         Repository repository = lock(require(qualifiedName));
         Map<String, String> all = new TreeMap<>(resourceTags(repository));
         all.putAll(tags);
@@ -163,15 +171,18 @@ public class Repositories {
                     .setParameter(1, repository.id()).setParameter(2, tag.getKey()).setParameter(3, tag.getValue())
                     .executeUpdate();
         }
+        outbox.append(new RegistryEvent.ResourceTagsChanged(qualifiedName, all, actor, System.currentTimeMillis()));
     }
 
     @Transactional
-    public void untag(String qualifiedName, List<String> keys) {
+    public void untag(String qualifiedName, List<String> keys, String actor) {
         Repository repository = lock(require(qualifiedName));
         for (String key : keys) {
             em.createNativeQuery("DELETE FROM repository_tag WHERE repository_id = ? AND tag_key = ?")
                     .setParameter(1, repository.id()).setParameter(2, key).executeUpdate();
         }
+        outbox.append(new RegistryEvent.ResourceTagsChanged(qualifiedName, resourceTags(repository), actor,
+                System.currentTimeMillis()));
     }
 
     /** An account's registry policy, if it has one. */
@@ -180,23 +191,41 @@ public class Repositories {
                 .setParameter(1, accountId).getResultStream().findFirst().map(String.class::cast);
     }
 
-    /** Replaces an account's registry policy (validated by the caller), or removes it with null. */
+    /**
+     * Replaces an account's registry policy (validated by the caller), or deletes it with null; returns the policy
+     * it replaced. POLICY_NOT_FOUND, and nothing changes, when there is none to delete.
+     */
     @Transactional
-    public void setRegistryPolicy(String accountId, String policy) {
+    public Optional<String> setRegistryPolicy(String accountId, String policy, String actor) {
+        Optional<String> old = registryPolicy(accountId);
+        if (policy == null && old.isEmpty()) {
+            throw noRegistryPolicy(accountId);
+        }
         em.createNativeQuery("DELETE FROM registry_policy WHERE account_id = ?").setParameter(1, accountId)
                 .executeUpdate();
         if (policy != null) {
             em.createNativeQuery("INSERT INTO registry_policy (account_id, policy) VALUES (?, ?)")
                     .setParameter(1, accountId).setParameter(2, policy).executeUpdate();
         }
+        outbox.append(new RegistryPolicyChanged(accountId, policy, actor, System.currentTimeMillis()));
+        return old;
     }
 
-    /** Replaces the lifecycle policy (validated by the caller), or removes it with null. */
+    /**
+     * Replaces the lifecycle policy (validated by the caller), or deletes it with null; returns the policy it
+     * replaced. POLICY_NOT_FOUND, and nothing changes, when there is none to delete.
+     */
     @Transactional
-    public Repository setLifecyclePolicy(String qualifiedName, String policy) {
+    public Optional<String> setLifecyclePolicy(String qualifiedName, String policy, String actor) {
         Repository repository = lock(require(qualifiedName));
+        Optional<String> old = Optional.ofNullable(repository.lifecyclePolicy());
+        if (policy == null && old.isEmpty()) {
+            throw noLifecyclePolicy(repository);
+        }
         repository.lifecyclePolicy(policy);
-        return repository;
+        outbox.append(new RegistryEvent.LifecyclePolicyChanged(qualifiedName, policy, actor,
+                System.currentTimeMillis()));
+        return old;
     }
 
     /** The qualified names of the repositories that have a lifecycle policy. */
@@ -211,10 +240,38 @@ public class Repositories {
         find(qualifiedName).ifPresent(repository -> repository.lifecycleEvaluatedAt(when));
     }
 
-    /** Replaces the repository policy (already validated by the caller), or removes it with null. */
+    /**
+     * Replaces the repository policy (validated by the caller), or deletes it with null; returns the policy it
+     * replaced. POLICY_NOT_FOUND, and nothing changes, when there is none to delete.
+     */
     @Transactional
-    public void setPolicy(String qualifiedName, String policy) {
-        lock(require(qualifiedName)).policy(policy);
+    public Optional<String> setPolicy(String qualifiedName, String policy, String actor) {
+        Repository repository = lock(require(qualifiedName));
+        Optional<String> old = Optional.ofNullable(repository.policy());
+        if (policy == null && old.isEmpty()) {
+            throw noRepositoryPolicy(repository);
+        }
+        repository.policy(policy);
+        outbox.append(new RegistryEvent.RepositoryPolicyChanged(qualifiedName, policy, actor,
+                System.currentTimeMillis()));
+        return old;
+    }
+
+    public static RegistryException noRepositoryPolicy(Repository repository) {
+        return new RegistryException(Problem.REPOSITORY_POLICY_NOT_FOUND, "Repository policy does not exist for the"
+                + " repository with name '" + repository.name() + "' in the registry with id '"
+                + repository.accountId() + "'");
+    }
+
+    public static RegistryException noLifecyclePolicy(Repository repository) {
+        return new RegistryException(Problem.LIFECYCLE_POLICY_NOT_FOUND, "Lifecycle policy does not exist for the"
+                + " repository with name '" + repository.name() + "' in the registry with id '"
+                + repository.accountId() + "'");
+    }
+
+    public static RegistryException noRegistryPolicy(String accountId) {
+        return new RegistryException(Problem.REGISTRY_POLICY_NOT_FOUND, "Registry policy does not exist in the"
+                + " registry with id '" + accountId + "'");
     }
 
     /** The repository's resource tags (key → value), for policies' {@code ecr:ResourceTag} conditions. */

@@ -1,6 +1,7 @@
 package io.berth.security;
 
 import io.berth.registry.Repositories;
+import io.berth.registry.Repository;
 import io.berth.security.policy.Policy;
 import io.berth.security.policy.PolicyException;
 import io.berth.security.policy.PolicyKind;
@@ -25,12 +26,22 @@ public class RepositoryPolicies {
         return Optional.ofNullable(repositories.require(qualifiedRepository).policy());
     }
 
+    /** The policy; REPOSITORY_POLICY_NOT_FOUND when the repository has none. */
+    public String require(String qualifiedRepository) {
+        Repository repository = repositories.require(qualifiedRepository);
+        if (repository.policy() == null) {
+            throw Repositories.noRepositoryPolicy(repository);
+        }
+        return repository.policy();
+    }
+
     /**
-     * Replaces the policy, or removes it with null.
+     * Replaces the policy, or deletes it with null (REPOSITORY_POLICY_NOT_FOUND when there is none); returns the
+     * policy it replaced.
      *
      * @throws IllegalArgumentException saying what is wrong with an invalid policy; nothing is stored then
      */
-    public void set(String qualifiedRepository, String policyJson) {
+    public Optional<String> set(String qualifiedRepository, String policyJson, String actor) {
         if (policyJson != null) {
             if (policyJson.length() > MAX_POLICY_LENGTH) {
                 throw new IllegalArgumentException("a repository policy has at most " + MAX_POLICY_LENGTH
@@ -42,8 +53,9 @@ public class RepositoryPolicies {
                 throw new IllegalArgumentException(e.getMessage());
             }
         }
-        repositories.setPolicy(qualifiedRepository, policyJson);
+        Optional<String> old = repositories.setPolicy(qualifiedRepository, policyJson, actor);
         accessControl.forget(qualifiedRepository);
+        return old;
     }
 
 }

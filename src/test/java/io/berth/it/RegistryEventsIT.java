@@ -112,7 +112,7 @@ class RegistryEventsIT {
         String qualified = "000000000000/" + name;
         repositories.setLifecyclePolicy(qualified, "{\"rules\":[{\"rulePriority\":7,\"selection\":{\"tagStatus\":"
                 + "\"tagged\",\"tagPrefixList\":[\"build-\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":1},"
-                + "\"action\":{\"type\":\"expire\"}}]}");
+                + "\"action\":{\"type\":\"expire\"}}]}", "000000000000/admin");
 
         LifecycleRuns.Applied applied = lifecycle.apply(qualified);
         assertEquals(1, applied.expired());
@@ -134,7 +134,8 @@ class RegistryEventsIT {
         String qualified = "000000000000/" + name;
         String first = registry.imageManifest(name, OCI_MANIFEST, "first");
         assertEquals(201, registry.putManifest(name, "v1", OCI_MANIFEST, first).statusCode());
-        repositories.updateSettings(qualified, new RepositorySettings("IMMUTABLE", List.of(), false, "AES256", null));
+        repositories.updateSettings(qualified, current -> new RepositorySettings("IMMUTABLE", List.of(), false,
+                "AES256", null), "000000000000/admin");
 
         String refused = registry.imageManifest(name, OCI_MANIFEST, "refused");
         assertEquals(400, registry.putManifest(name, "v1", OCI_MANIFEST, refused).statusCode());
