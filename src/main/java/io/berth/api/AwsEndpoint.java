@@ -1,5 +1,7 @@
 package io.berth.api;
 
+import io.berth.audit.AuditEntry;
+import io.berth.cloudtrail.CloudTrailApi;
 import io.berth.ecr.EcrApi;
 import io.berth.iam.IamApi;
 import io.berth.security.Caller;
@@ -16,7 +18,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 /**
- * {@code POST /}: the AWS APIs, told apart as AWS clients send them: the ECR API is JSON 1.1 with
+ * {@code POST /}: the AWS APIs, told apart as AWS clients send them: the ECR and CloudTrail APIs are JSON 1.1 with
  * {@code X-Amz-Target}; the IAM API is the Query protocol (form-encoded, XML answers). Both are signed with
  * Signature V4, which the authentication mechanism has verified before a request gets here.
  */
@@ -29,20 +31,27 @@ public class AwsEndpoint {
     @Inject
     IamApi iam;
 
+    @Inject
+    CloudTrailApi cloudTrail;
+
     @Context
     HttpServletRequest request;
 
     @POST
     @Consumes("application/x-amz-json-1.1")
     public Response ecr(@HeaderParam("X-Amz-Target") String target, String body) {
-        return ecr.handle(caller(), target, body, (ClientOrigin) request.getAttribute(ClientOrigin.ATTRIBUTE),
+        if (target != null && target.contains(CloudTrailApi.TARGET_PREFIX) && caller() != null) {
+            return cloudTrail.handle(AuditEntry.of(request), caller(), target, body,
+                    (ClientOrigin) request.getAttribute(ClientOrigin.ATTRIBUTE));
+        }
+        return ecr.handle(AuditEntry.of(request), caller(), target, body, (ClientOrigin) request.getAttribute(ClientOrigin.ATTRIBUTE),
                 proxyEndpoint());
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response iam(MultivaluedMap<String, String> form) {
-        return iam.handle(caller(), form);
+        return iam.handle(AuditEntry.of(request), caller(), form);
     }
 
     private Caller caller() {

@@ -1,8 +1,8 @@
 package io.berth.api;
 
+import io.berth.audit.AuditEntry;
 import io.berth.lifecycle.Housekeeping;
 import io.berth.registry.CollectionReport;
-import io.berth.security.Caller;
 import io.berth.security.SecuritySettings;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -35,16 +35,17 @@ public class CollectionResource {
 
     @POST
     public Response start() {
-        Response refusal = refusal();
+        AuditEntry.of(request).call(AuditEntry.BERTH, "StartCollection");
+        Response refusal = Operators.refusal(request, settings, "collect garbage");
         if (refusal != null) {
             return refusal;
         }
         Housekeeping.Start start = housekeeping.startCollection();
         if (start == Housekeeping.Start.RUNNING_HERE) {
-            return error(409, "COLLECTION_RUNNING", "a garbage collection is running on this instance already");
+            return Operators.error(409, "COLLECTION_RUNNING", "a garbage collection is running on this instance already");
         }
         if (start == Housekeeping.Start.LEASED_ELSEWHERE) {
-            return error(409, "COLLECTION_LEASED", "another instance holds the collection lease: it is collecting,"
+            return Operators.error(409, "COLLECTION_LEASED", "another instance holds the collection lease: it is collecting,"
                     + " or stopped less than " + Housekeeping.LEASE.toSeconds() + " s ago");
         }
         return Response.accepted(report(housekeeping.lastCollection()).build().toString())
@@ -53,26 +54,16 @@ public class CollectionResource {
 
     @GET
     public Response latest() {
-        Response refusal = refusal();
+        AuditEntry.of(request).call(AuditEntry.BERTH, "GetCollectionReport");
+        Response refusal = Operators.refusal(request, settings, "collect garbage");
         if (refusal != null) {
             return refusal;
         }
         Optional<CollectionReport> last = housekeeping.lastCollection();
         if (last.isEmpty()) {
-            return error(404, "COLLECTION_UNKNOWN", "no garbage collection has run yet");
+            return Operators.error(404, "COLLECTION_UNKNOWN", "no garbage collection has run yet");
         }
         return Response.ok(report(last).build().toString(), MediaType.APPLICATION_JSON_TYPE).build();
-    }
-
-    private Response refusal() {
-        if (!(request.getAttribute(Caller.ATTRIBUTE) instanceof Caller caller)) {
-            return error(401, "UNAUTHORIZED", "authentication required");
-        }
-        if (!caller.administrator() || !caller.accountId().equals(settings.bootstrapAccount())) {
-            return error(403, "DENIED", "only administrators of account " + settings.bootstrapAccount()
-                    + " collect garbage");
-        }
-        return null;
     }
 
     /** The report as JSON; a POST answers the run before it (or none) when the new one has not saved a row yet. */
@@ -91,12 +82,5 @@ public class CollectionResource {
             }
         });
         return json;
-    }
-
-    private static Response error(int status, String code, String message) {
-        String body = Json.createObjectBuilder().add("errors", Json.createArrayBuilder().add(Json.createObjectBuilder()
-                .add("code", code).add("message", message))).build().toString();
-        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body);
-        return status == 401 ? response.header("WWW-Authenticate", "Basic realm=\"Berth\"").build() : response.build();
     }
 }

@@ -1,14 +1,19 @@
 package io.berth.distribution;
 
+import io.berth.audit.AuditEntry;
 import io.berth.security.AccessControl;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.ext.Provider;
 
 /**
@@ -35,8 +40,32 @@ public class AuthorizationFilter implements ContainerRequestFilter {
         if (guarded == null) {
             return;
         }
-        String name = context.getUriInfo().getPathParameters().getFirst("name");
-        accessControl.require(Callers.of(request), guarded.value(), Callers.repository(request, name),
-                Callers.origin(request));
+        MultivaluedMap<String, String> path = context.getUriInfo().getPathParameters();
+        String repository = Callers.repository(request, path.getFirst("name"));
+        // The audit trail names the call after the ECR action that guards it, as ECR's CloudTrail records do.
+        AuditEntry.of(request).call(AuditEntry.ECR, guarded.value().substring("ecr:".length()))
+                .repository(repository).parameters(parameters(repository, path));
+        accessControl.require(Callers.of(request), guarded.value(), repository, Callers.origin(request));
+    }
+
+    /** A {@code /v2} call's parameters in ECR's names. */
+    private static JsonObject parameters(String repository, MultivaluedMap<String, String> path) {
+        int slash = repository.indexOf('/');
+        JsonObjectBuilder parameters = Json.createObjectBuilder()
+                .add("registryId", repository.substring(0, slash))
+                .add("repositoryName", repository.substring(slash + 1));
+        String reference = path.getFirst("reference");
+        if (reference != null) {
+            parameters.add(reference.contains(":") ? "imageDigest" : "imageTag", reference);
+        }
+        String digest = path.getFirst("digest");
+        if (digest != null) {
+            parameters.add("layerDigest", digest);
+        }
+        String upload = path.getFirst("uuid");
+        if (upload != null) {
+            parameters.add("uploadId", upload);
+        }
+        return parameters.build();
     }
 }

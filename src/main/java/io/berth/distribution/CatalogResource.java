@@ -1,5 +1,6 @@
 package io.berth.distribution;
 
+import io.berth.audit.AuditEntry;
 import io.berth.registry.Manifests;
 import io.berth.registry.Names;
 import io.berth.registry.Page;
@@ -37,6 +38,7 @@ public class CatalogResource {
 
     @GET
     public Response list(@QueryParam("n") String n, @QueryParam("last") String last) {
+        AuditEntry.of(request).call(AuditEntry.ECR, "DescribeRepositories");
         int limit = Pagination.limit(n);
         Caller caller = Callers.of(request);
         List<String> visible = new ArrayList<>();

@@ -1,8 +1,10 @@
 package io.berth.distribution;
 
+import io.berth.audit.AuditEntry;
 import io.berth.registry.Manifests;
 import io.berth.registry.StoredManifest;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -67,6 +69,10 @@ public class ManifestResource {
         byte[] content = body.readNBytes(Manifests.MAX_MANIFEST_BYTES + 1);
         StoredManifest stored = manifests.put(Callers.repository(request, name), reference, tags, contentType,
                 content, Callers.actor(request));
+        // As ECR's PutImage record: which image the push stored (a push by tag names no digest).
+        AuditEntry.of(request).response(Json.createObjectBuilder().add("image", Json.createObjectBuilder()
+                .add("imageId", Json.createObjectBuilder().add("imageDigest", stored.digest()))
+                .add("imageManifestMediaType", stored.mediaType())).build());
         Response.ResponseBuilder response = Response
                 .created(URI.create("/v2/" + name + "/manifests/" + stored.digest()))
                 .header("Docker-Content-Digest", stored.digest())

@@ -1,5 +1,7 @@
 package io.berth.ecr;
 
+import io.berth.audit.AuditEntry;
+import io.berth.audit.Redaction;
 import io.berth.awsmodel.InputValidator;
 import io.berth.awsmodel.InputViolation;
 import io.berth.awsmodel.ServiceModel;
@@ -26,6 +28,7 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
@@ -162,7 +165,21 @@ public class EcrApi {
             Map.entry("GetRepositoryPolicy", this::getRepositoryPolicy),
             Map.entry("DeleteRepositoryPolicy", this::deleteRepositoryPolicy));
 
-    public Response handle(Caller caller, String target, String body, ClientOrigin origin, String proxyEndpoint) {
+    /** Answers one call and notes it in its audit entry: operation, parameters, answer or error, repository. */
+    public Response handle(AuditEntry audit, Caller caller, String target, String body, ClientOrigin origin,
+                           String proxyEndpoint) {
+        Response response = answer(audit, caller, target, body, origin, proxyEndpoint);
+        if (response.getStatus() >= 400 && response.getEntity() instanceof String error) {
+            try (JsonReader reader = Json.createReader(new StringReader(error))) {
+                JsonObject refusal = reader.readObject();
+                audit.error(refusal.getString("__type", null), refusal.getString("message", null));
+            }
+        }
+        return response;
+    }
+
+    private Response answer(AuditEntry audit, Caller caller, String target, String body, ClientOrigin origin,
+                            String proxyEndpoint) {
         try {
             if (caller == null) {
                 throw new EcrException("MissingAuthenticationTokenException", 403, "Missing Authentication Token");
@@ -174,12 +191,21 @@ public class EcrApi {
                 throw new EcrException("UnknownOperationException",
                         "Berth does not implement the operation " + (operation == null ? target : operation));
             }
+            audit.call(AuditEntry.ECR, operation);
             JsonObject input = parse(body);
+            audit.parameters(Redaction.of(input));
             // Checked against the operation's model before the handler runs, as AWS checks its input.
             VALIDATOR.validateJson(operation, input);
-            JsonObjectBuilder output = handler.handle(new Call(caller, input, origin,
-                    publicUrl.orElse(proxyEndpoint)));
-            return Response.ok(output.build().toString(), CONTENT_TYPE).build();
+            Call call = new Call(caller, input, origin, publicUrl.orElse(proxyEndpoint));
+            if (input.get("repositoryName") instanceof JsonString name && Names.isRepositoryName(name.getString())
+                    && Names.accountPrefixed(name.getString()).isEmpty()) {
+                audit.repository(call.repository());
+            }
+            JsonObject output = handler.handle(call).build();
+            if (!AuditEntry.readOnly(operation)) {
+                audit.response(Redaction.of(output));
+            }
+            return Response.ok(output.toString(), CONTENT_TYPE).build();
         } catch (InputViolation e) {
             return error(400, e.kind() == InputViolation.Kind.SERIALIZATION ? "SerializationException"
                     : "InvalidParameterException", e.getMessage());

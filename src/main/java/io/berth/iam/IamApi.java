@@ -1,5 +1,7 @@
 package io.berth.iam;
 
+import io.berth.audit.AuditEntry;
+import io.berth.audit.Redaction;
 import io.berth.awsmodel.InputValidator;
 import io.berth.awsmodel.InputViolation;
 import io.berth.awsmodel.ServiceModel;
@@ -13,6 +15,9 @@ import io.berth.security.InlinePolicy.OwnerKind;
 import io.berth.security.User;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.net.URLEncoder;
@@ -41,7 +46,7 @@ public class IamApi {
     Identities identities;
 
     /** One request: who asks, in which account, with which parameters. */
-    record Call(Caller caller, MultivaluedMap<String, String> form) {
+    record Call(Caller caller, MultivaluedMap<String, String> form, AuditEntry audit) {
         String param(String name) {
             String value = form.getFirst(name);
             if (value == null || value.isEmpty()) {
@@ -92,24 +97,31 @@ public class IamApi {
                     c.param("GroupName"), c.param("PolicyName"))),
             Map.entry("CreateAccount", this::createAccount));
 
-    public Response handle(Caller caller, MultivaluedMap<String, String> form) {
+    /** Answers one call and notes it in its audit entry: action, parameters (no passwords), error. */
+    public Response handle(AuditEntry audit, Caller caller, MultivaluedMap<String, String> form) {
         String action = form.getFirst("Action");
+        audit.call(AuditEntry.IAM, action != null && action.length() <= 64
+                && action.chars().allMatch(Character::isLetterOrDigit) ? action : "Unknown")
+                .parameters(Redaction.of(parameters(form)));
+        if (form.getFirst("UserName") != null) {
+            audit.iamUser(form.getFirst("UserName"));
+        }
         try {
             if (caller == null) {
-                return error(403, "MissingAuthenticationToken", "Request is missing Authentication Token");
+                return refuse(audit, 403, "MissingAuthenticationToken", "Request is missing Authentication Token");
             }
             BiConsumer<Call, Xml> handler = action == null ? null : actions.get(action);
             if (handler == null) {
-                return error(400, "InvalidAction", "Could not find operation " + action);
+                return refuse(audit, 400, "InvalidAction", "Could not find operation " + action);
             }
             if (!caller.administrator()) {
-                return error(403, "AccessDenied", "User: " + caller.arn() + " is not authorized to perform: iam:"
+                return refuse(audit, 403, "AccessDenied", "User: " + caller.arn() + " is not authorized to perform: iam:"
                         + action + " (only administrators manage identities)");
             }
             // Checked against IAM's model (and Berth's CreateAccount) before the handler runs, as IAM does.
             VALIDATOR.validateQuery(action, form);
             Xml result = new Xml();
-            handler.accept(new Call(caller, form), result);
+            handler.accept(new Call(caller, form, audit), result);
             Xml response = new Xml();
             response.open(action + "Response xmlns=\"" + NAMESPACE + "\"");
             if (!result.toString().isEmpty()) {
@@ -121,14 +133,30 @@ public class IamApi {
                     .close("ResponseMetadata").close(action + "Response");
             return Response.ok(response.toString(), "text/xml").build();
         } catch (InputViolation e) {
-            return error(400, e.kind() == InputViolation.Kind.SERIALIZATION ? "MalformedInput" : "ValidationError",
+            return refuse(audit, 400, e.kind() == InputViolation.Kind.SERIALIZATION ? "MalformedInput" : "ValidationError",
                     e.getMessage());
         } catch (IdentityException e) {
-            return error(e.problem().status(), e.problem().code(), e.getMessage());
+            return refuse(audit, e.problem().status(), e.problem().code(), e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "IAM action " + action + " failed", e);
-            return error(500, "ServiceFailure", "internal error");
+            return refuse(audit, 500, "ServiceFailure", "internal error");
         }
+    }
+
+    private static Response refuse(AuditEntry audit, int status, String code, String message) {
+        audit.error(code, message);
+        return error(status, code, message);
+    }
+
+    /** The form's parameters as CloudTrail writes IAM's: without Action and Version, names in lower camel case. */
+    private static JsonObject parameters(MultivaluedMap<String, String> form) {
+        JsonObjectBuilder parameters = Json.createObjectBuilder();
+        form.forEach((name, values) -> {
+            if (!name.equals("Action") && !name.equals("Version") && !name.isEmpty() && !values.isEmpty()) {
+                parameters.add(Character.toLowerCase(name.charAt(0)) + name.substring(1), values.get(0));
+            }
+        });
+        return parameters.build();
     }
 
     static Response error(int status, String code, String message) {
@@ -180,6 +208,10 @@ public class IamApi {
 
     private void createAccessKey(Call call, Xml out) {
         Identities.NewAccessKey created = identities.createAccessKey(call.account(), call.userNameOrOwn());
+        // Which key was made, never its secret.
+        call.audit().response(Json.createObjectBuilder().add("accessKey", Json.createObjectBuilder()
+                .add("userName", created.userName()).add("accessKeyId", created.key().id()).add("status", "Active"))
+                .build());
         out.open("AccessKey").text("UserName", created.userName()).text("AccessKeyId", created.key().id())
                 .text("Status", "Active").text("SecretAccessKey", created.secret())
                 .time("CreateDate", created.key().createdAt()).close("AccessKey");

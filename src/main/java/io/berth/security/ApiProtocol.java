@@ -1,5 +1,6 @@
 package io.berth.security;
 
+import io.berth.audit.AuditEntry;
 import jakarta.json.Json;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,8 +14,11 @@ import java.util.UUID;
  * not authenticated; plus the registry's own challenge. Messages never carry secrets or expected signatures.
  */
 enum ApiProtocol {
-    /** ECR: JSON 1.1 with {@code X-Amz-Target}, signed for service {@code ecr}. */
-    ECR_JSON("ecr"),
+    /**
+     * JSON 1.1 with {@code X-Amz-Target}: ECR's API, signed for service {@code ecr}, and CloudTrail's, signed for
+     * {@code cloudtrail}.
+     */
+    AWS_JSON("ecr"),
     /** IAM: the Query protocol, a form-encoded POST with {@code Action=…}, signed for service {@code iam}. */
     IAM_QUERY("iam");
 
@@ -31,7 +35,7 @@ enum ApiProtocol {
             return null;
         }
         if (request.getHeader("X-Amz-Target") != null) {
-            return ECR_JSON;
+            return AWS_JSON;
         }
         String type = request.getContentType();
         return type != null && type.toLowerCase().startsWith("application/x-www-form-urlencoded") ? IAM_QUERY : null;
@@ -44,13 +48,19 @@ enum ApiProtocol {
     /** A manifest of up to 4 MiB as a JSON string (escaping at most doubles it). */
     static final int MAX_PUT_IMAGE_BODY = 9 * 1024 * 1024;
 
-    String signingName() {
-        return signingName;
+    /** The service a request must be signed for. */
+    String signingName(HttpServletRequest request) {
+        return this == AWS_JSON && isCloudTrail(request) ? "cloudtrail" : signingName;
+    }
+
+    private static boolean isCloudTrail(HttpServletRequest request) {
+        String target = request.getHeader("X-Amz-Target");
+        return target != null && target.contains("CloudTrail_20131101.");
     }
 
     /** The largest body the request's operation can need: more is refused before it is read. */
     int maxBody(HttpServletRequest request) {
-        String target = this == ECR_JSON ? request.getHeader("X-Amz-Target") : null;
+        String target = this == AWS_JSON ? request.getHeader("X-Amz-Target") : null;
         if (target != null && target.endsWith(".UploadLayerPart")) {
             return MAX_LAYER_PART_BODY;
         }
@@ -60,12 +70,41 @@ enum ApiProtocol {
         return MAX_BODY;
     }
 
+    /** The service a request is for, as audit records name it. */
+    String eventSource(HttpServletRequest request) {
+        if (this == IAM_QUERY) {
+            return AuditEntry.IAM;
+        }
+        return isCloudTrail(request) ? AuditEntry.CLOUDTRAIL : AuditEntry.ECR;
+    }
+
+    /**
+     * The operation a request asks for, from what is known before its body is read: ECR's and CloudTrail's from
+     * {@code X-Amz-Target}; IAM's from an {@code Action} in the query, else {@code SignIn}.
+     */
+    String eventName(HttpServletRequest request) {
+        // Never request.getParameter: for a form post it would read the body.
+        String named = this == AWS_JSON ? request.getHeader("X-Amz-Target") : null;
+        if (this == IAM_QUERY && request.getQueryString() != null) {
+            for (String pair : request.getQueryString().split("&")) {
+                if (pair.startsWith("Action=")) {
+                    named = pair.substring(7);
+                }
+            }
+        }
+        if (named == null || named.isBlank()) {
+            return "SignIn";
+        }
+        String name = named.substring(named.lastIndexOf('.') + 1);
+        return name.length() > 64 || !name.chars().allMatch(Character::isLetterOrDigit) ? "SignIn" : name;
+    }
+
     String accessDeniedCode() {
-        return this == ECR_JSON ? "AccessDeniedException" : "AccessDenied";
+        return this == AWS_JSON ? "AccessDeniedException" : "AccessDenied";
     }
 
     String throttlingCode() {
-        return this == ECR_JSON ? "ThrottlingException" : "Throttling";
+        return this == AWS_JSON ? "ThrottlingException" : "Throttling";
     }
 
     /** The protocol's name for a Signature V4 failure. */
@@ -81,9 +120,11 @@ enum ApiProtocol {
         };
     }
 
-    AuthenticationStatus refuse(HttpServletResponse response, int status, String code, String message)
+    AuthenticationStatus refuse(HttpServletRequest request, HttpServletResponse response, int status, String code,
+                                String message)
             throws IOException {
-        return this == ECR_JSON
+        AuditEntry.of(request).error(code, message).status(status);
+        return this == AWS_JSON
                 ? send(response, status, "application/x-amz-json-1.1", json(code, message))
                 : send(response, status, "text/xml", xmlError(code, message));
     }
@@ -99,13 +140,17 @@ enum ApiProtocol {
     }
 
     /** 401 with a Basic challenge, so that {@code docker login} and friends send credentials. */
-    static AuthenticationStatus registryChallenge(HttpServletResponse response, String message) throws IOException {
+    static AuthenticationStatus registryChallenge(HttpServletRequest request, HttpServletResponse response,
+                                                  String message) throws IOException {
+        AuditEntry.of(request).error("UNAUTHORIZED", message).status(401);
         response.setHeader("WWW-Authenticate", "Basic realm=\"" + BerthAuthenticationMechanism.REALM + "\"");
         return send(response, 401, "application/json", ociError("UNAUTHORIZED", message));
     }
 
     /** 403 DENIED, for a request refused before its credentials are looked at. */
-    static AuthenticationStatus registryDenied(HttpServletResponse response, String message) throws IOException {
+    static AuthenticationStatus registryDenied(HttpServletRequest request, HttpServletResponse response,
+                                               String message) throws IOException {
+        AuditEntry.of(request).error("DENIED", message).status(403);
         return send(response, 403, "application/json", ociError("DENIED", message));
     }
 
@@ -113,16 +158,18 @@ enum ApiProtocol {
      * 429 with {@code Retry-After}. Payara's HTTP layer (Grizzly 4) has no reason phrase for 429 and writes
      * {@code CUSTOM}; Servlet 6 gives an application no way to set one (see the README).
      */
-    static AuthenticationStatus registryThrottled(HttpServletResponse response, long retryAfterSeconds)
-            throws IOException {
+    static AuthenticationStatus registryThrottled(HttpServletRequest request, HttpServletResponse response,
+                                                  long retryAfterSeconds) throws IOException {
+        AuditEntry.of(request).error("TOOMANYREQUESTS", THROTTLED).status(429);
         response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
         return send(response, 429, "application/json", ociError("TOOMANYREQUESTS", THROTTLED));
     }
 
     /** 429 in the protocol's own format, with {@code Retry-After}. */
-    AuthenticationStatus throttled(HttpServletResponse response, long retryAfterSeconds) throws IOException {
+    AuthenticationStatus throttled(HttpServletRequest request, HttpServletResponse response, long retryAfterSeconds)
+            throws IOException {
         response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
-        return refuse(response, 429, throttlingCode(), THROTTLED);
+        return refuse(request, response, 429, throttlingCode(), THROTTLED);
     }
 
     private static String ociError(String code, String message) {

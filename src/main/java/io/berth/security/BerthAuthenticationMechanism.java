@@ -1,5 +1,6 @@
 package io.berth.security;
 
+import io.berth.audit.AuditEntry;
 import io.berth.security.sigv4.SigV4Exception;
 import io.berth.security.sigv4.SignedRequest;
 import io.berth.security.policy.Policy;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -43,6 +45,8 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
             + " (Signature V4).";
 
     /** Reads of manifests, blobs and tag lists: what anonymous pulls may do when they are allowed. */
+    /** The access key in a SigV4 {@code Authorization} header or presigned query ({@code X-Amz-Credential}). */
+    private static final Pattern CREDENTIAL = Pattern.compile("Credential=([A-Za-z0-9]+)(/|%2F)");
     private static final Pattern PULL = Pattern.compile("/v2/.+/(manifests/[^/]+|blobs/[^/]+|tags/list)");
 
     @Inject
@@ -90,16 +94,53 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
                                           HttpMessageContext context) throws IOException {
         ClientOrigin origin = trustedProxies.origin(request);
         request.setAttribute(ClientOrigin.ATTRIBUTE, origin);
+        AuditEntry audit = AuditEntry.of(request).origin(origin.address(), request.getHeader("User-Agent"));
         String path = request.getRequestURI();
         if (path.equals("/v2") || path.startsWith("/v2/") || path.startsWith("/berth/")) {
             // /berth/…: the registry's own administration, signed in as on /v2.
-            return registry(request, response, context, origin);
+            AuthenticationStatus status = registry(request, response, context, origin);
+            if (status == AuthenticationStatus.SEND_FAILURE && presentsCredentials(request)) {
+                // A failed sign-in is an audited call; a challenge to a client that sent nothing is the
+                // protocol's handshake and is not.
+                audit.call(AuditEntry.ECR, "SignIn");
+                claim(audit, request);
+            }
+            return status;
         }
         ApiProtocol protocol = ApiProtocol.of(request);
         if (protocol != null) {
-            return api(protocol, request, response, context, origin);
+            AuthenticationStatus status = api(protocol, request, response, context, origin);
+            if (status == AuthenticationStatus.SEND_FAILURE) {
+                audit.call(protocol.eventSource(request), protocol.eventName(request));
+                claim(audit, request);
+            }
+            return status;
         }
         return context.doNothing();
+    }
+
+    private static boolean presentsCredentials(HttpServletRequest request) {
+        return request.getHeader("Authorization") != null || DownloadUrls.isSigned(request.getQueryString());
+    }
+
+    /**
+     * Notes who a refused request said it was: the user name of Basic credentials (its account from an {@code
+     * <account>/} prefix, else the bootstrap account's), or the access key it was signed with (the bootstrap
+     * account's records show those: a key that does not verify tells no account).
+     */
+    private void claim(AuditEntry audit, HttpServletRequest request) {
+        String authorization = request.getHeader("Authorization");
+        String claimed;
+        if (authorization != null && authorization.strip().regionMatches(true, 0, "Basic ", 0, 6)) {
+            claimed = Authenticator.decodeBasic(authorization).map(Authenticator.Credentials::name).orElse(null);
+        } else {
+            String source = authorization != null ? authorization : request.getQueryString();
+            Matcher credential = source == null ? null : CREDENTIAL.matcher(source);
+            claimed = credential != null && credential.find() ? credential.group(1) : null;
+        }
+        String account = claimed != null && claimed.matches("\\d{12}/.+") ? claimed.substring(0, 12)
+                : settings.bootstrapAccount();
+        audit.attemptedIdentity(claimed, account);
     }
 
     private AuthenticationStatus registry(HttpServletRequest request, HttpServletResponse response,
@@ -109,7 +150,7 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
                 && DownloadUrls.isSigned(request.getQueryString())) {
             Optional<User> user = downloadUrls.verify(request.getRequestURI(), request.getQueryString());
             if (user.isEmpty()) {
-                return ApiProtocol.registryChallenge(response, "the download URL is invalid or has expired");
+                return ApiProtocol.registryChallenge(request, response, "the download URL is invalid or has expired");
             }
             return login(authenticator.callerOf(user.get(), null), request, context);
         }
@@ -117,19 +158,19 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
             if (settings.anonymousPull() && isPull(request)) {
                 return login(anonymous, request, context);
             }
-            return ApiProtocol.registryChallenge(response, "authentication required");
+            return ApiProtocol.registryChallenge(request, response, "authentication required");
         }
         if (CrossSite.isCrossSiteChange(request, origin)) {
-            return ApiProtocol.registryDenied(response, CrossSite.REFUSAL);
+            return ApiProtocol.registryDenied(request, response, CrossSite.REFUSAL);
         }
         Authenticator.Outcome outcome = authenticator.basic(authorization, origin.address());
         if (outcome instanceof Authenticator.Outcome.Authenticated authenticated) {
             return login(authenticated.caller(), request, context);
         }
         if (outcome instanceof Authenticator.Outcome.Throttled throttled) {
-            return ApiProtocol.registryThrottled(response, throttled.retryAfterSeconds());
+            return ApiProtocol.registryThrottled(request, response, throttled.retryAfterSeconds());
         }
-        return ApiProtocol.registryChallenge(response, ((Authenticator.Outcome.Rejected) outcome).reason());
+        return ApiProtocol.registryChallenge(request, response, ((Authenticator.Outcome.Rejected) outcome).reason());
     }
 
     private AuthenticationStatus api(ApiProtocol protocol, HttpServletRequest request, HttpServletResponse response,
@@ -141,7 +182,7 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
         boolean presigned = request.getQueryString() != null && request.getQueryString().contains("X-Amz-Signature=");
         if (!presigned && (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256 "))) {
             // Refused before the body is read: unsigned requests cost no memory.
-            return protocol.refuse(response, 403, protocol.signatureErrorCode("MissingAuthenticationToken"),
+            return protocol.refuse(request, response, 403, protocol.signatureErrorCode("MissingAuthenticationToken"),
                     "Missing Authentication Token");
         }
         try {
@@ -149,23 +190,23 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
             // or stale signature makes the server hold nothing.
             Authenticator.PendingSignature pending = authenticator.startSigned(new SignedRequest(request.getMethod(),
                     request.getRequestURI(), request.getQueryString(), headers(request), new byte[0]),
-                    Set.of(protocol.signingName()));
+                    Set.of(protocol.signingName(request)));
             int limit = protocol.maxBody(request);
             long length = request.getContentLengthLong();
             if (length > limit) {
-                return protocol.refuse(response, 413, "RequestEntityTooLarge", "request body too large for the"
+                return protocol.refuse(request, response, 413, "RequestEntityTooLarge", "request body too large for the"
                         + " operation: at most " + limit + " bytes");
             }
             long reserved = length >= 0 ? length : limit;
             if (!bodies.reserve(reserved)) {
                 response.setHeader("Retry-After", "1");
-                return protocol.refuse(response, 503, protocol.throttlingCode(),
+                return protocol.refuse(request, response, 503, protocol.throttlingCode(),
                         "too many request bodies in memory; retry");
             }
             request.setAttribute(SignedBodies.RESERVED, reserved);
             SignedBodies.Body body = SignedBodies.read(request.getInputStream(), length, limit);
             if (body == null) {
-                return protocol.refuse(response, 413, "RequestEntityTooLarge", "request body too large for the"
+                return protocol.refuse(request, response, 413, "RequestEntityTooLarge", "request body too large for the"
                         + " operation: at most " + limit + " bytes");
             }
             Caller caller = authenticator.finishSigned(pending, body.sha256Hex(), body.bytes().length);
@@ -177,7 +218,7 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
             String code = protocol.signatureErrorCode(e.code());
             // As AWS answers: a malformed or expired signature is a bad request, a wrong one is forbidden.
             int status = code.startsWith("IncompleteSignature") || code.equals("RequestExpired") ? 400 : 403;
-            return protocol.refuse(response, status, code, e.getMessage());
+            return protocol.refuse(request, response, status, code, e.getMessage());
         }
     }
 
@@ -191,11 +232,11 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
                                                  ClientOrigin origin, String authorization) throws IOException {
         Optional<Authenticator.Credentials> credentials = Authenticator.decodeBasic(authorization);
         if (credentials.isPresent() && LoginTokens.TOKEN_USER.equals(credentials.get().name())) {
-            return protocol.refuse(response, 403, protocol.accessDeniedCode(), "A login token signs in to the"
+            return protocol.refuse(request, response, 403, protocol.accessDeniedCode(), "A login token signs in to the"
                     + " registry (/v2) only; the AWS APIs take requests signed with an access key (Signature V4).");
         }
         if (CrossSite.isCrossSiteChange(request, origin)) {
-            return protocol.refuse(response, 403, protocol.accessDeniedCode(), CrossSite.REFUSAL);
+            return protocol.refuse(request, response, 403, protocol.accessDeniedCode(), CrossSite.REFUSAL);
         }
         long length = request.getContentLengthLong();
         byte[] body = length > MAX_PASSWORD_BODY ? null : request.getInputStream().readNBytes(MAX_PASSWORD_BODY + 1);
@@ -203,21 +244,21 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
                 ? Map.of() : form(body);
         String userName = form.get("UserName");
         if (!"CreateAccessKey".equals(form.get("Action"))) {
-            return protocol.refuse(response, 403, protocol.accessDeniedCode(), PASSWORD_REFUSAL);
+            return protocol.refuse(request, response, 403, protocol.accessDeniedCode(), PASSWORD_REFUSAL);
         }
         Authenticator.Outcome outcome = authenticator.basic(authorization, origin.address());
         if (outcome instanceof Authenticator.Outcome.Authenticated authenticated) {
             if (userName != null && !userName.equals(authenticated.caller().userName())) {
-                return protocol.refuse(response, 403, protocol.accessDeniedCode(), PASSWORD_REFUSAL);
+                return protocol.refuse(request, response, 403, protocol.accessDeniedCode(), PASSWORD_REFUSAL);
             }
             BufferedBodyRequest replaying = new BufferedBodyRequest(request, body);
             context.withRequest(replaying);
             return login(authenticated.caller(), replaying, context);
         }
         if (outcome instanceof Authenticator.Outcome.Throttled throttled) {
-            return protocol.throttled(response, throttled.retryAfterSeconds());
+            return protocol.throttled(request, response, throttled.retryAfterSeconds());
         }
-        return protocol.refuse(response, 403, protocol.signatureErrorCode("InvalidClientTokenId"),
+        return protocol.refuse(request, response, 403, protocol.signatureErrorCode("InvalidClientTokenId"),
                 "invalid user name or password");
     }
 
@@ -239,6 +280,7 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
 
     private static AuthenticationStatus login(Caller caller, HttpServletRequest request, HttpMessageContext context) {
         request.setAttribute(Caller.ATTRIBUTE, caller);
+        AuditEntry.of(request).identity(caller.accountId(), caller.userName(), caller.userId(), caller.accessKeyId());
         return context.notifyContainerAboutLogin(caller,
                 caller.administrator() ? Set.of("user", "administrator") : Set.of("user"));
     }

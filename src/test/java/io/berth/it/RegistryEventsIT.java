@@ -19,9 +19,16 @@ import io.berth.registry.RegistryEvent.RepositoryDeleted;
 import io.berth.registry.RegistryEvent.TagMoved;
 import io.berth.registry.Repositories;
 import io.berth.registry.RepositorySettings;
+import jakarta.annotation.Resource;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
 import java.io.File;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -196,5 +203,99 @@ class RegistryEventsIT {
         assertTrue(deleted.stream().allMatch(d -> d.cause() == RegistryEvent.Cause.REPOSITORY_DELETED));
         assertEquals(List.of(List.of("a"), List.of("b")), deleted.stream().map(ImageDeleted::tags).toList());
         assertTrue(events.get(events.size() - 1) instanceof RepositoryDeleted, "the repository goes last");
+    }
+
+    @Resource(lookup = "java:app/jdbc/berth")
+    DataSource dataSource;
+
+    @Test
+    void aRecordChangedOrRemovedInTheDatabaseIsNamedByTheVerification() throws Exception {
+        RegistryHttp registry = new RegistryHttp("http://127.0.0.1:5055");
+        String name = "events/audited-" + System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            String manifest = registry.imageManifest(name, OCI_MANIFEST, "audited " + i);
+            assertEquals(201, registry.putManifest(name, "v" + i, OCI_MANIFEST, manifest).statusCode());
+        }
+        long deadline = System.currentTimeMillis() + 10_000;
+        List<Object[]> records = lastRecords(3);
+        while (records.size() < 3 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            records = lastRecords(3);
+        }
+        assertEquals(3, records.size());
+        assertTrue(RegistryHttp.json(registry.get("/berth/audit/verify").body()).getBoolean("valid"));
+        long id = (Long) records.get(1)[0];
+        String eventId = (String) records.get(1)[1];
+        String original = (String) records.get(1)[2];
+
+        update("UPDATE audit_record SET record = ? WHERE id = ?", original.replace("\"eventVersion\":\"1.08\"",
+                "\"eventVersion\":\"1.09\""), id);
+        try {
+            JsonObject changed = RegistryHttp.json(registry.get("/berth/audit/verify").body());
+            assertEquals(false, changed.getBoolean("valid"), changed.toString());
+            assertEquals(eventId, changed.getString("firstMismatch"));
+            assertEquals("its content does not match its hash", changed.getString("reason"));
+        } finally {
+            update("UPDATE audit_record SET record = ? WHERE id = ?", original, id);
+        }
+        assertTrue(RegistryHttp.json(registry.get("/berth/audit/verify").body()).getBoolean("valid"));
+
+        // A record taken out: the one after it no longer follows anything.
+        Object[] row = row(id);
+        update("DELETE FROM audit_record WHERE id = ?", id);
+        try {
+            JsonObject removed = RegistryHttp.json(registry.get("/berth/audit/verify").body());
+            assertEquals(records.get(0)[1], removed.getString("firstMismatch"), removed.toString());
+            assertEquals("the record before it is missing", removed.getString("reason"));
+        } finally {
+            update("INSERT INTO audit_record (id, event_time, event_id, account_id, event_source, event_name,"
+                    + " read_only, user_name, access_key_id, resource_type, resource_name, error_code, record,"
+                    + " previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row);
+        }
+        assertTrue(RegistryHttp.json(registry.get("/berth/audit/verify").body()).getBoolean("valid"));
+    }
+
+    /** Every column of one audit record, in the table's order. */
+    private Object[] row(long id) throws Exception {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT id, event_time, event_id, account_id,"
+                     + " event_source, event_name, read_only, user_name, access_key_id, resource_type,"
+                     + " resource_name, error_code, record, previous_hash, hash FROM audit_record WHERE id = ?")) {
+            query.setLong(1, id);
+            try (ResultSet result = query.executeQuery()) {
+                result.next();
+                Object[] row = new Object[15];
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = i == 12 ? result.getString(i + 1) : result.getObject(i + 1);
+                }
+                return row;
+            }
+        }
+    }
+
+    /** The newest audit records (id, event id, JSON), newest first. */
+    private List<Object[]> lastRecords(int count) throws Exception {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT id, event_id, record FROM audit_record ORDER BY id DESC")) {
+            query.setMaxRows(count);
+            List<Object[]> rows = new ArrayList<>();
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    rows.add(new Object[] {result.getLong(1), result.getString(2), result.getString(3)});
+                }
+            }
+            return rows;
+        }
+    }
+
+    private void update(String sql, Object... parameters) throws Exception {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                update.setObject(i + 1, parameters[i]);
+            }
+            assertEquals(1, update.executeUpdate());
+        }
     }
 }

@@ -5,6 +5,7 @@ import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** One validated policy statement, and whether it applies to a request. */
@@ -140,6 +141,9 @@ final class Statement {
         return plain ? member : not ? notMember : null;
     }
 
+    /** The one CloudTrail action Berth has: reading the audit trail. */
+    private static final Set<String> CLOUDTRAIL_ACTIONS = Set.of("cloudtrail:lookupevents");
+
     /** Validates an action pattern and returns it in lower case. */
     private static String action(String action, String where) {
         if (action.equals("*")) {
@@ -150,16 +154,19 @@ final class Statement {
             throw new PolicyException(where + " '" + action + "' is not an action; expected \"*\" or "
                     + "\"ecr:<action>\"");
         }
-        if (!action.substring(0, colon).equalsIgnoreCase("ecr")) {
-            throw new PolicyException(where + " '" + action + "' is not supported: only ecr: actions are supported");
+        String service = action.substring(0, colon).toLowerCase(Locale.ROOT);
+        if (!service.equals("ecr") && !service.equals("cloudtrail")) {
+            throw new PolicyException(where + " '" + action + "' is not supported: only ecr: actions and"
+                    + " cloudtrail:LookupEvents are supported");
         }
         String pattern = action.toLowerCase(Locale.ROOT);
+        Set<String> known = service.equals("ecr") ? EcrActions.LOWER_CASE : CLOUDTRAIL_ACTIONS;
         if (!Wildcards.hasWildcard(pattern)) {
-            if (!EcrActions.LOWER_CASE.contains(pattern)) {
+            if (!known.contains(pattern)) {
                 throw new PolicyException(where + " '" + action + "' is an unknown action");
             }
-        } else if (EcrActions.LOWER_CASE.stream().noneMatch(known -> Wildcards.matches(pattern, known))) {
-            throw new PolicyException(where + " '" + action + "' matches no ECR action");
+        } else if (known.stream().noneMatch(k -> Wildcards.matches(pattern, k))) {
+            throw new PolicyException(where + " '" + action + "' matches no action Berth knows");
         }
         return pattern;
     }

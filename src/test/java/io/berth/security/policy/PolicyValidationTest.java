@@ -34,9 +34,10 @@ class PolicyValidationTest {
                         + "\"Action\":\"ecr:PullImage\"}]}",
                         "Statement[1]: Action 'ecr:PullImage' is an unknown action"),
                 Arguments.of(statement(allow + "\"Action\":[\"ecr:BatchGetImage\",\"s3:GetObject\"]"),
-                        "Statement[0]: Action 's3:GetObject' is not supported: only ecr: actions are supported"),
+                        "Statement[0]: Action 's3:GetObject' is not supported: only ecr: actions and"
+                                + " cloudtrail:LookupEvents are supported"),
                 Arguments.of(statement(allow + "\"Action\":\"ecr:Pull*\""),
-                        "Statement[0]: Action 'ecr:Pull*' matches no ECR action"),
+                        "Statement[0]: Action 'ecr:Pull*' matches no action Berth knows"),
                 Arguments.of(statement(allow + "\"Action\":\"BatchGetImage\""),
                         "Statement[0]: Action 'BatchGetImage' is not an action; expected \"*\" or \"ecr:<action>\""),
                 Arguments.of(statement(allow + "\"NotAction\":\"ecr:Bogus\""),

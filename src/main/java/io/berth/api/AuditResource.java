@@ -1,0 +1,93 @@
+package io.berth.api;
+
+import io.berth.audit.AuditEntry;
+import io.berth.audit.AuditQueries;
+import io.berth.security.SecuritySettings;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The audit trail for operators: {@code GET /berth/audit/verify?from=…&to=…} checks the hash chain over a time range
+ * and names the first record that does not match; {@code GET /berth/audit/export?from=…&to=…} streams the records as
+ * JSON Lines. Times are ISO 8601 ({@code 2026-12-02T07:00:00Z}); without them, everything.
+ */
+@Path("berth/audit")
+public class AuditResource {
+
+    @Inject
+    AuditQueries queries;
+
+    @Inject
+    SecuritySettings settings;
+
+    @Context
+    HttpServletRequest request;
+
+    @GET
+    @Path("verify")
+    public Response verify(@QueryParam("from") String from, @QueryParam("to") String to) {
+        AuditEntry.of(request).call(AuditEntry.BERTH, "VerifyAuditTrail");
+        Response refusal = Operators.refusal(request, settings, "verify the audit trail");
+        if (refusal != null) {
+            return refusal;
+        }
+        long[] range = range(from, to);
+        if (range == null) {
+            return badRange();
+        }
+        AuditQueries.Verification result = queries.verify(range[0], range[1]);
+        JsonObjectBuilder body = Json.createObjectBuilder().add("valid", result.valid())
+                .add("recordsChecked", result.checked());
+        if (!result.valid()) {
+            body.add("firstMismatch", result.firstMismatch()).add("reason", result.reason());
+        }
+        return Response.ok(body.build().toString(), MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    @GET
+    @Path("export")
+    public Response export(@QueryParam("from") String from, @QueryParam("to") String to) {
+        AuditEntry.of(request).call(AuditEntry.BERTH, "ExportAuditTrail");
+        Response refusal = Operators.refusal(request, settings, "export the audit trail");
+        if (refusal != null) {
+            return refusal;
+        }
+        long[] range = range(from, to);
+        if (range == null) {
+            return badRange();
+        }
+        StreamingOutput lines = out -> queries.export(range[0], range[1],
+                new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)));
+        return Response.ok(lines, "application/x-ndjson").build();
+    }
+
+    /** The range in epoch millis, both ends included; null when a time does not parse or the range is reversed. */
+    private static long[] range(String from, String to) {
+        try {
+            long start = from == null || from.isBlank() ? 0 : Instant.parse(from).toEpochMilli();
+            long end = to == null || to.isBlank() ? Long.MAX_VALUE : Instant.parse(to).toEpochMilli();
+            return start <= end ? new long[] {start, end} : null;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static Response badRange() {
+        return Operators.error(400, "INVALID_PARAMETER", "from and to are ISO 8601 times (2026-12-02T07:00:00Z),"
+                + " from not after to");
+    }
+}

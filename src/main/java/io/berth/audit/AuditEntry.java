@@ -1,0 +1,126 @@
+package io.berth.audit;
+
+import jakarta.json.JsonObject;
+import jakarta.servlet.ServletRequest;
+import java.util.UUID;
+
+/**
+ * What one request did, as the boundaries and the authentication mechanism learn it, kept with the request (a request
+ * attribute) until it ends; {@link AuditListener} then turns it into a CloudTrail record. A request no boundary names
+ * (a health check, the {@code /v2/} ping) leaves no record.
+ */
+public final class AuditEntry {
+
+    public static final String ATTRIBUTE = AuditEntry.class.getName();
+
+    public static final String ECR = "ecr.amazonaws.com";
+    public static final String IAM = "iam.amazonaws.com";
+    public static final String CLOUDTRAIL = "cloudtrail.amazonaws.com";
+    /** Berth's own operations (collection). */
+    public static final String BERTH = "berth";
+
+    final long time = System.currentTimeMillis();
+    final String requestId = UUID.randomUUID().toString();
+    String source;
+    String name;
+    JsonObject parameters;
+    JsonObject response;
+    String errorCode;
+    String errorMessage;
+    int status;
+    /** The qualified repository the call was about, if any. */
+    String repository;
+    /** The IAM user the call was about, if any. */
+    String iamUser;
+    /** Who tried to sign in when authentication refused the request: a user name or an access key id. */
+    String attemptedIdentity;
+    String attemptedAccount;
+    String identityAccount;
+    String identityUser;
+    String identityUserId;
+    String accessKeyId;
+    String sourceIp;
+    String userAgent;
+
+    /** The request's entry; a detached one (recorded nowhere) for a request that began before auditing did. */
+    public static AuditEntry of(ServletRequest request) {
+        return request.getAttribute(ATTRIBUTE) instanceof AuditEntry entry ? entry : new AuditEntry();
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    /** Names the call: the service it belongs to and its operation (ECR's names for {@code /v2} too). */
+    public AuditEntry call(String eventSource, String eventName) {
+        this.source = eventSource;
+        this.name = eventName;
+        return this;
+    }
+
+    /** Whether an operation only reads, by AWS's naming: Get, List, Describe, BatchGet, BatchCheck, Lookup. */
+    public static boolean readOnly(String eventName) {
+        return AuditRecord.readOnly(eventName);
+    }
+
+    public boolean named() {
+        return name != null;
+    }
+
+    /** The request's parameters, secrets already removed (see {@link Redaction}). */
+    public AuditEntry parameters(JsonObject parameters) {
+        this.parameters = parameters;
+        return this;
+    }
+
+    /** What a changing call answered, secrets already removed. */
+    public AuditEntry response(JsonObject response) {
+        this.response = response;
+        return this;
+    }
+
+    public AuditEntry error(String code, String message) {
+        this.errorCode = code;
+        this.errorMessage = message;
+        return this;
+    }
+
+    public AuditEntry repository(String qualifiedName) {
+        this.repository = qualifiedName;
+        return this;
+    }
+
+    public AuditEntry iamUser(String userName) {
+        this.iamUser = userName;
+        return this;
+    }
+
+    /** Who a refused request claimed to be, and the account that claim belongs to (its records show it). */
+    public AuditEntry attemptedIdentity(String identity, String accountId) {
+        this.attemptedIdentity = identity;
+        this.attemptedAccount = accountId;
+        return this;
+    }
+
+    /** The authenticated caller; {@code accessKeyId} is null for a password. */
+    public AuditEntry identity(String accountId, String userName, long userId, String accessKeyId) {
+        this.identityAccount = accountId;
+        this.identityUser = userName;
+        this.identityUserId = Long.toString(userId);
+        this.accessKeyId = accessKeyId;
+        return this;
+    }
+
+    /** The client's address (after trusted proxies) and its {@code User-Agent}. */
+    public AuditEntry origin(String sourceIp, String userAgent) {
+        this.sourceIp = sourceIp;
+        this.userAgent = userAgent;
+        return this;
+    }
+
+    /** The HTTP status, for calls whose boundary names no error code. */
+    public AuditEntry status(int status) {
+        this.status = status;
+        return this;
+    }
+}

@@ -1,0 +1,80 @@
+package io.berth.audit;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.inject.Inject;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Writes waiting audit records twice a second, and once a day removes those past their retention. */
+@Singleton
+@Startup
+@DependsOn("SchemaMigration")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class AuditTimers {
+
+    private static final String FLUSH = "audit-flush";
+    private static final String PRUNE = "audit-prune";
+    private static final long FLUSH_MILLIS = 500;
+    private static final long PRUNE_MILLIS = 24L * 3600 * 1000;
+    private static final Logger LOG = Logger.getLogger(AuditTimers.class.getName());
+
+    @Resource
+    TimerService timers;
+
+    @Inject
+    AuditTrail trail;
+
+    @Inject
+    AuditQueries queries;
+
+    private final AtomicBoolean flushing = new AtomicBoolean();
+
+    @PostConstruct
+    void schedule() {
+        timers.createIntervalTimer(FLUSH_MILLIS, FLUSH_MILLIS, new TimerConfig(FLUSH, false));
+        timers.createIntervalTimer(60_000, PRUNE_MILLIS, new TimerConfig(PRUNE, false));
+    }
+
+    @Timeout
+    void fire(Timer timer) {
+        if (PRUNE.equals(timer.getInfo())) {
+            int pruned = queries.prune(System.currentTimeMillis());
+            if (pruned > 0) {
+                LOG.info(() -> "removed " + pruned + " audit records past their retention");
+            }
+            return;
+        }
+        flush();
+    }
+
+    /** A stopping server writes what it still holds. */
+    @PreDestroy
+    void stop() {
+        flush();
+    }
+
+    private void flush() {
+        if (!flushing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            trail.flush();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "writing the audit trail failed; retrying", e);
+        } finally {
+            flushing.set(false);
+        }
+    }
+}

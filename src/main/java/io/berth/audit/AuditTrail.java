@@ -1,0 +1,84 @@
+package io.berth.audit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Writes the audit trail: records wait in memory and are written in batches at least once a second ({@link
+ * AuditTimers}), so that no request waits for an audit write. A crash loses at most the last second's records; a
+ * stopping server writes what it holds. Each record's hash covers the previous record's hash and its own JSON.
+ */
+@ApplicationScoped
+public class AuditTrail {
+
+    static final int CAPACITY = 100_000;
+    static final int BATCH = 1000;
+
+    @Inject
+    AuditWriter writer;
+
+    @Inject
+    @ConfigProperty(name = "berth.region", defaultValue = "us-east-1")
+    String region;
+
+    private final ConcurrentLinkedQueue<AuditRecord> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicLong dropped = new AtomicLong();
+
+    /** Queues the record of a finished call. */
+    public void record(AuditEntry entry) {
+        enqueue(AuditRecord.of(entry, region));
+    }
+
+    private void enqueue(AuditRecord record) {
+        if (size.incrementAndGet() > CAPACITY) {
+            size.decrementAndGet();
+            dropped.incrementAndGet();
+        } else {
+            waiting.add(record);
+        }
+    }
+
+    /** Records dropped since the start because the database could not keep up. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Records waiting to be written. */
+    public int waiting() {
+        return size.get();
+    }
+
+    /** Writes what waits, a batch per transaction; returns how many were written. */
+    public int flush() {
+        int written = 0;
+        for (List<AuditRecord> batch = take(); !batch.isEmpty(); batch = take()) {
+            try {
+                writer.write(batch);
+            } catch (RuntimeException e) {
+                // Kept for the next flush (the database may be back by then), as long as there is room.
+                for (AuditRecord record : batch) {
+                    enqueue(record);
+                }
+                throw e;
+            }
+            written += batch.size();
+        }
+        return written;
+    }
+
+    private List<AuditRecord> take() {
+        List<AuditRecord> batch = new ArrayList<>();
+        for (AuditRecord record; batch.size() < BATCH && (record = waiting.poll()) != null; ) {
+            size.decrementAndGet();
+            batch.add(record);
+        }
+        return batch;
+    }
+}
