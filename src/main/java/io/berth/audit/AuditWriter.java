@@ -11,8 +11,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -65,6 +68,7 @@ class AuditWriter {
                 }
                 insert.executeBatch();
             }
+            countCalls(connection, batch);
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE audit_chain SET last_id = ?, last_hash = ? WHERE id = 1")) {
                 update.setLong(1, id);
@@ -73,6 +77,40 @@ class AuditWriter {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("writing " + batch.size() + " audit records failed", e);
+        }
+    }
+
+    /**
+     * Adds the batch's calls to the usage figures, per account, repository ({@code ''} for calls on none) and UTC day,
+     * in the records' transaction: the chain's lock makes this the only writer.
+     */
+    private static void countCalls(Connection connection, List<AuditRecord> batch) throws SQLException {
+        Map<List<Object>, Long> calls = new HashMap<>();
+        for (AuditRecord record : batch) {
+            if (record.accountId() != null && !record.accountId().isEmpty()) {
+                String repository = AuditRecord.REPOSITORY_TYPE.equals(record.resourceType())
+                        ? record.resourceName() : "";
+                calls.merge(List.of(record.accountId(), repository, Metering.day(record.time())), 1L, Long::sum);
+            }
+        }
+        try (PreparedStatement update = connection.prepareStatement("UPDATE usage_api_calls SET calls = calls + ?"
+                + " WHERE account_id = ? AND repository = ? AND usage_day = ?");
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO usage_api_calls (account_id,"
+                     + " repository, usage_day, calls) VALUES (?, ?, ?, ?)")) {
+            for (Map.Entry<List<Object>, Long> count : calls.entrySet()) {
+                java.sql.Date day = java.sql.Date.valueOf((LocalDate) count.getKey().get(2));
+                update.setLong(1, count.getValue());
+                update.setString(2, (String) count.getKey().get(0));
+                update.setString(3, (String) count.getKey().get(1));
+                update.setDate(4, day);
+                if (update.executeUpdate() == 0) {
+                    insert.setString(1, (String) count.getKey().get(0));
+                    insert.setString(2, (String) count.getKey().get(1));
+                    insert.setDate(3, day);
+                    insert.setLong(4, count.getValue());
+                    insert.executeUpdate();
+                }
+            }
         }
     }
 

@@ -11,6 +11,8 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,6 +27,8 @@ import java.util.logging.Logger;
 @Startup
 @DependsOn("SchemaMigration")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+// No transaction around a tick: each step runs in transactions of its own, so that one failing rolls back no other.
+@TransactionManagement(TransactionManagementType.BEAN)
 public class EventTimers {
 
     static final long INTERVAL_MILLIS = 500;

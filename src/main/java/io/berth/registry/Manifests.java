@@ -176,7 +176,7 @@ public class Manifests {
             em.persist(reference.forImage(image.id()));
         }
         outbox.append(new RegistryEvent.ImagePushed(repository.qualifiedName(), digest.toString(), manifest.mediaType(),
-                size, actor, now));
+                size, content.length, actor, now));
         return image;
     }
 
@@ -189,7 +189,8 @@ public class Manifests {
         Tag tag = em.find(Tag.class, new Tag.Key(repository.id(), name));
         if (tag == null) {
             em.persist(new Tag(repository.id(), name, image.id(), now));
-            outbox.append(new RegistryEvent.TagMoved(repository.qualifiedName(), name, null, image.digest(), actor, now));
+            outbox.append(new RegistryEvent.TagMoved(repository.qualifiedName(), name, null, image.digest(), actor,
+                    now));
         } else if (!tag.imageId().equals(image.id())) {
             if (repository.settings().tagImmutable(name)) {
                 throw new RegistryException(Problem.TAG_IMMUTABLE, "The image tag '" + name + "' already exists in"
@@ -198,7 +199,8 @@ public class Manifests {
             }
             String old = em.find(Image.class, tag.imageId()).digest();
             tag.pointTo(image.id(), now);
-            outbox.append(new RegistryEvent.TagMoved(repository.qualifiedName(), name, old, image.digest(), actor, now));
+            outbox.append(new RegistryEvent.TagMoved(repository.qualifiedName(), name, old, image.digest(), actor,
+                    now));
         }
     }
 
@@ -220,7 +222,7 @@ public class Manifests {
                 reads.recordPull(entry.imageId(), now);
             }
             readEvents.record(new RegistryEvent.ImagePulled(repositoryName, entry.manifest().digest(), reference,
-                    actor, now));
+                    entry.manifest().content().length, actor, now));
         }
         return entry.manifest();
     }

@@ -59,8 +59,12 @@ public sealed interface RegistryEvent extends DomainEvent {
     record BlobDeleted(String repository, String digest, String actor, long at) implements RegistryEvent {
     }
 
-    record ImagePushed(String repository, String digest, String mediaType, long size, String actor, long at)
-            implements RegistryEvent {
+    /**
+     * A new image: {@code size} counts the manifest and what it references, {@code manifestBytes} the manifest alone
+     * (what its push sent; the blobs came as their own uploads).
+     */
+    record ImagePushed(String repository, String digest, String mediaType, long size, long manifestBytes,
+                       String actor, long at) implements RegistryEvent {
     }
 
     /** A tag was created ({@code oldDigest} null) or moved to another image. */
@@ -79,8 +83,11 @@ public sealed interface RegistryEvent extends DomainEvent {
                         Integer rulePriority) implements RegistryEvent {
     }
 
-    /** A manifest was read (GET, not HEAD) by tag or digest: a read event, written in batches after the fact. */
-    record ImagePulled(String repository, String digest, String reference, String actor, long at)
+    /**
+     * A manifest was read (GET, not HEAD) by tag or digest, {@code bytes} long: a read event, written in batches after
+     * the fact.
+     */
+    record ImagePulled(String repository, String digest, String reference, long bytes, String actor, long at)
             implements RegistryEvent {
     }
 

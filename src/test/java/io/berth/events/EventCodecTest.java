@@ -21,13 +21,13 @@ class EventCodecTest {
                 new RegistryEvent.BlobMounted(REPO, "000000000000/other", DIGEST, "admin", 4L),
                 new RegistryEvent.BlobDeleted(REPO, DIGEST, "admin", 5L),
                 new RegistryEvent.ImagePushed(REPO, DIGEST, "application/vnd.oci.image.manifest.v1+json", 99L,
-                        "admin", 6L),
+                        12L, "admin", 6L),
                 new RegistryEvent.TagMoved(REPO, "latest", null, DIGEST, "admin", 7L),
                 new RegistryEvent.TagDeleted(REPO, "latest", DIGEST, "admin", 8L),
                 new RegistryEvent.ImageDeleted(REPO, DIGEST, List.of("a", "b"), "lifecycle", 9L,
                         RegistryEvent.Cause.LIFECYCLE, 7),
                 new RegistryEvent.ImageDeleted(REPO, DIGEST, List.of(), "admin", 9L, RegistryEvent.Cause.USER, null),
-                new RegistryEvent.ImagePulled(REPO, DIGEST, "latest", "admin", 10L),
+                new RegistryEvent.ImagePulled(REPO, DIGEST, "latest", 12L, "admin", 10L),
                 new RegistryEvent.BlobDownloaded(REPO, DIGEST, 1234L, "admin", 11L));
         for (RegistryEvent event : events) {
             assertEquals(event, EventCodec.read(EventCodec.type(event), EventCodec.write(event)));

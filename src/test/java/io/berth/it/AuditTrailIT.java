@@ -26,8 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The audit trail as its users read it: {@code aws cloudtrail lookup-events} (Debian's AWS CLI) by event name, user
- * and resource, with pages; what a refused call and a failed sign-in leave; that no secret is ever recorded; and
- * LookupEvents' refusals of bad input, in CloudTrail's own errors.
+ * and resource, with pages; what a refused call and a failed sign-in leave; that no secret is ever recorded;
+ * LookupEvents' refusals of bad input, in CloudTrail's own errors; and usage figures that add up to the byte.
  */
 @ExtendWith(ArquillianExtension.class)
 class AuditTrailIT {
@@ -219,6 +219,81 @@ class AuditTrailIT {
         HttpResponse<String> allowed = lookup(key, "{\"MaxResults\":5}");
         assertEquals(200, allowed.statusCode(), allowed.body());
         assertEquals(5, RegistryHttp.json(allowed.body()).getJsonArray("Events").size());
+    }
+
+    @Test
+    void usageAddsUpToTheByte() throws Exception {
+        String name = "audit/usage-" + System.nanoTime();
+        long pushed = 0;
+        long manifests = 0;
+        Set<String> blobs = new HashSet<>();
+        long distinctBlobBytes = 0;
+        List<String> pushedManifests = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String manifest = ADMIN.imageManifest(name, RegistryHttp.OCI_MANIFEST, "usage layer " + i);
+            assertEquals(201, ADMIN.putManifest(name, "v" + i, RegistryHttp.OCI_MANIFEST, manifest).statusCode());
+            JsonObject parsed = RegistryHttp.json(manifest);
+            List<JsonObject> descriptors = new ArrayList<>(List.of(parsed.getJsonObject("config")));
+            descriptors.addAll(parsed.getJsonArray("layers").getValuesAs(JsonObject.class));
+            for (JsonObject descriptor : descriptors) {
+                pushed += descriptor.getJsonNumber("size").longValue(); // each one uploaded
+                if (blobs.add(descriptor.getString("digest"))) {
+                    distinctBlobBytes += descriptor.getJsonNumber("size").longValue();
+                }
+            }
+            manifests += RegistryHttp.bytes(manifest).length;
+            pushedManifests.add(manifest);
+        }
+        long pulled = 0;
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<byte[]> manifest = ADMIN.getBytes("/v2/" + name + "/manifests/v" + i, "Accept",
+                    RegistryHttp.OCI_MANIFEST);
+            assertEquals(200, manifest.statusCode());
+            pulled += manifest.body().length;
+            JsonObject layer = RegistryHttp.json(pushedManifests.get(i)).getJsonArray("layers").getJsonObject(0);
+            HttpResponse<byte[]> blob = ADMIN.getBytes("/v2/" + name + "/blobs/" + layer.getString("digest"));
+            assertEquals(200, blob.statusCode());
+            pulled += blob.body().length;
+        }
+        long expectedPulled = pulled;
+        long expectedPushed = pushed + manifests;
+        long expectedStored = distinctBlobBytes + manifests;
+
+        String repository = name;
+        JsonObject row = null;
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            row = usageRow(repository);
+            if (row != null && row.getJsonNumber("bytesPulled").longValue() == expectedPulled
+                    && row.getJsonNumber("apiCalls").longValue() == 6 + 3 + 4) {
+                break;
+            }
+            Thread.sleep(300);
+        }
+        assertEquals(3, row.getInt("pushes"), row.toString());
+        assertEquals(expectedPushed, row.getJsonNumber("bytesPushed").longValue(), row.toString());
+        assertEquals(2, row.getInt("pulls"), row.toString());
+        assertEquals(expectedPulled, row.getJsonNumber("bytesPulled").longValue(), row.toString());
+        assertEquals(expectedStored, row.getJsonNumber("storedBytes").longValue(), row.toString());
+        assertEquals(6 + 3 + 4, row.getInt("apiCalls"), "uploads, pushes, manifest and blob GETs: " + row);
+
+        // The account stores each blob once: the identical config of every repository's images counts once.
+        HttpResponse<String> csv = ADMIN.get("/berth/usage?format=csv");
+        assertEquals(200, csv.statusCode());
+        assertTrue(csv.body().startsWith("day,repository,stored_bytes,pushes,bytes_pushed,pulls,bytes_pulled,"
+                + "api_calls\n"), csv.body());
+        assertTrue(csv.body().contains("," + name + "," + expectedStored + ",3," + expectedPushed + ",2,"
+                + expectedPulled + ",13\n"), csv.body());
+        assertEquals(400, ADMIN.get("/berth/usage?from=2026-12-02&to=2026-12-01").statusCode());
+        assertEquals(400, ADMIN.get("/berth/usage?from=yesterday").statusCode());
+    }
+
+    /** Today's figures of one repository, from {@code /berth/usage}. */
+    private static JsonObject usageRow(String repository) {
+        HttpResponse<String> report = ADMIN.get("/berth/usage");
+        assertEquals(200, report.statusCode(), report.body());
+        return RegistryHttp.json(report.body()).getJsonArray("usage").getValuesAs(JsonObject.class).stream()
+                .filter(r -> r.getString("repositoryName").equals(repository)).findFirst().orElse(null);
     }
 
     private static void assertRefused(String input, String type) {
