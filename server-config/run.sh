@@ -33,9 +33,10 @@ preboot="$data/runtime/pre-boot.asadmin"
   # A client that stops sending in the middle of a body is cut off after 30 s without data (an idle read
   # timeout), however long the whole request is allowed to take.
   echo "set configs.config.server-config.network-config.transports.transport.tcp.read-timeout-millis=30000"
-  # No unauthenticated introspection: Payara would serve the OpenAPI document and JVM metrics to anyone.
+  # No unauthenticated introspection: Payara would serve the OpenAPI document to anyone, and metrics unless the
+  # operator asks for them (BERTH_METRICS=true: /metrics, unauthenticated; expose it only where that is safe).
   echo "set-openapi-configuration --enabled=false"
-  echo "set configs.config.server-config.microprofile-metrics-configuration.enabled=false"
+  echo "set configs.config.server-config.microprofile-metrics-configuration.enabled=${BERTH_METRICS:-false}"
 } > "$preboot"
 
 # One short banner once the registry answers (the server's own log is long): where it is, who can sign in.

@@ -1,5 +1,6 @@
 package io.berth.audit;
 
+import io.berth.platform.RegistryMetrics;
 import jakarta.inject.Inject;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
@@ -23,6 +24,9 @@ public class AuditListener implements ServletRequestListener {
     @Inject
     AuditTrail trail;
 
+    @Inject
+    RegistryMetrics metrics;
+
     @Override
     public void requestInitialized(ServletRequestEvent event) {
         if (event.getServletRequest() instanceof HttpServletRequest request
@@ -39,6 +43,7 @@ public class AuditListener implements ServletRequestListener {
         if (event.getServletRequest().getAttribute(AuditEntry.ATTRIBUTE) instanceof AuditEntry entry
                 && entry.named()) {
             trail.record(entry);
+            metrics.request(entry.name, entry.status);
         }
     }
 

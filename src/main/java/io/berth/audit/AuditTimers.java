@@ -1,5 +1,6 @@
 package io.berth.audit;
 
+import io.berth.platform.RegistryMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -18,6 +19,7 @@ import jakarta.inject.Inject;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.MetricUnits;
 
 /**
  * Writes waiting audit records twice a second, measures stored bytes hourly, and once a day removes records past
@@ -52,8 +54,13 @@ public class AuditTimers {
 
     private final AtomicBoolean flushing = new AtomicBoolean();
 
+    @Inject
+    RegistryMetrics metrics;
+
     @PostConstruct
     void schedule() {
+        metrics.gauge("berth_audit_waiting_records", MetricUnits.NONE, "audit records not yet written (written"
+                + " twice a second)", trail::waiting);
         timers.createIntervalTimer(FLUSH_MILLIS, FLUSH_MILLIS, new TimerConfig(FLUSH, false));
         timers.createIntervalTimer(60_000, PRUNE_MILLIS, new TimerConfig(PRUNE, false));
         timers.createIntervalTimer(120_000, 3600_000, new TimerConfig(SNAPSHOT, false));

@@ -1,5 +1,6 @@
 package io.berth.events;
 
+import io.berth.platform.RegistryMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.MetricUnits;
 
 /**
  * Twice a second: writes the read events waiting in memory to the outbox, then delivers the outbox. Non-persistent
@@ -49,8 +51,13 @@ public class EventTimers {
 
     private final AtomicBoolean running = new AtomicBoolean();
 
+    @Inject
+    RegistryMetrics metrics;
+
     @PostConstruct
     void schedule() {
+        metrics.gauge("berth_outbox_lag", MetricUnits.MILLISECONDS, "how long the oldest undelivered event has"
+                + " waited", dispatcher::lag);
         timers.createIntervalTimer(INTERVAL_MILLIS, INTERVAL_MILLIS, new TimerConfig("events", false));
     }
 

@@ -1,6 +1,7 @@
 package io.berth.lifecycle;
 
 import io.berth.platform.Leases;
+import io.berth.platform.RegistryMetrics;
 import io.berth.registry.BlobCollector;
 import io.berth.registry.CollectionReport;
 import jakarta.annotation.Resource;
@@ -41,6 +42,9 @@ public class Housekeeping {
     @Resource
     ManagedExecutorService executor;
 
+    @Inject
+    RegistryMetrics metrics;
+
     private final AtomicBoolean lifecycleRunning = new AtomicBoolean();
     private final AtomicBoolean collectionRunning = new AtomicBoolean();
 
@@ -52,8 +56,12 @@ public class Housekeeping {
 
     /** Collects garbage now, unless another instance or run is doing it: false when it did not run. */
     public boolean runCollection() {
-        return runExclusively(COLLECTION, collectionRunning, () -> collector.collect(settings.grace(),
+        boolean ran = runExclusively(COLLECTION, collectionRunning, () -> collector.collect(settings.grace(),
                 settings.uploadExpiry(), leases.owner(), () -> leases.acquire(COLLECTION, LEASE)));
+        if (ran) {
+            metrics.collectionRun();
+        }
+        return ran;
     }
 
     /** What became of an administrator's request for a collection. */

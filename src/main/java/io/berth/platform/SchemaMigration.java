@@ -38,6 +38,13 @@ public class SchemaMigration {
     @Resource(lookup = "java:app/jdbc/berth")
     DataSource dataSource;
 
+    /** How many migrations this build has, all applied once the deployment started. */
+    private int known;
+
+    public int known() {
+        return known;
+    }
+
     @PostConstruct
     void migrate() {
         restrictDatabaseFiles();
@@ -46,6 +53,7 @@ public class SchemaMigration {
                 .locations("classpath:db/migration")
                 .load();
         var result = flyway.migrate();
+        known = flyway.info().all().length;
         // The version the schema is at now: the migration's target is null when nothing needed applying.
         var current = flyway.info().current();
         LOG.info(() -> "database schema at version " + (current == null ? "none" : current.getVersion())

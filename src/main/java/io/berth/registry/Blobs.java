@@ -2,6 +2,7 @@ package io.berth.registry;
 
 import io.berth.events.Outbox;
 import io.berth.events.ReadEvents;
+import io.berth.platform.RegistryMetrics;
 import io.berth.storage.BlobStore;
 import io.berth.storage.Digest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +37,9 @@ public class Blobs {
 
     @Inject
     ReadEvents readEvents;
+
+    @Inject
+    RegistryMetrics metrics;
 
     /** The blob if the repository links it; BLOB_UNKNOWN otherwise. */
     @Transactional
@@ -195,6 +199,7 @@ public class Blobs {
         } finally {
             readEvents.record(new RegistryEvent.BlobDownloaded(repositoryName, digest.toString(), sent, actor,
                     System.currentTimeMillis()));
+            metrics.pulled(sent);
         }
     }
 }

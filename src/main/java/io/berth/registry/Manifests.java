@@ -2,6 +2,7 @@ package io.berth.registry;
 
 import io.berth.events.Outbox;
 import io.berth.events.ReadEvents;
+import io.berth.platform.RegistryMetrics;
 import io.berth.storage.Digest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,6 +39,9 @@ public class Manifests {
 
     @Inject
     ReadEvents readEvents;
+
+    @Inject
+    RegistryMetrics metrics;
 
     @Inject
     ManifestCache cache;
@@ -107,6 +111,7 @@ public class Manifests {
         for (String tag : allTags) {
             moveTag(repository, tag, image, now, actor);
         }
+        metrics.pushed(content.length);
         return new StoredManifest(digest.toString(), image.mediaType(), content, image.subjectDigest());
     }
 
@@ -223,6 +228,7 @@ public class Manifests {
             }
             readEvents.record(new RegistryEvent.ImagePulled(repositoryName, entry.manifest().digest(), reference,
                     entry.manifest().content().length, actor, now));
+            metrics.pulled(entry.manifest().content().length);
         }
         return entry.manifest();
     }

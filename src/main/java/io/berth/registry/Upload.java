@@ -42,6 +42,10 @@ public class Upload {
         return repositoryId;
     }
 
+    public long startedAt() {
+        return startedAt;
+    }
+
     public long received() {
         return received;
     }

@@ -1,12 +1,14 @@
 package io.berth.registry;
 
 import io.berth.events.Outbox;
+import io.berth.platform.RegistryMetrics;
 import io.berth.storage.Digest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
 
 /** The short database transactions around an upload; the bytes themselves stream outside any transaction. */
 @ApplicationScoped
@@ -23,6 +25,9 @@ public class UploadRecords {
 
     @Inject
     Outbox outbox;
+
+    @Inject
+    RegistryMetrics metrics;
 
     @Transactional
     public Upload create(String repositoryName, String uploadId, String actor) {
@@ -66,6 +71,11 @@ public class UploadRecords {
     @Transactional
     public void completed(String repositoryName, String uploadId, Digest digest, long size, String actor) {
         Repository repository = repositories.require(repositoryName);
+        Upload upload = em.find(Upload.class, uploadId);
+        if (upload != null) {
+            metrics.uploadCompleted(Duration.ofMillis(System.currentTimeMillis() - upload.startedAt()));
+        }
+        metrics.pushed(size);
         blobs.recordUpload(uploadId, digest, size);
         blobs.link(repository, digest);
         delete(uploadId);

@@ -288,6 +288,45 @@ class AuditTrailIT {
         assertEquals(400, ADMIN.get("/berth/usage?from=yesterday").statusCode());
     }
 
+    @Test
+    void healthAndMetricsAreScraped() throws Exception {
+        HttpResponse<String> ready = ADMIN.as(null, null).get("/health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        JsonObject check = RegistryHttp.json(ready.body()).getJsonArray("checks").getValuesAs(JsonObject.class)
+                .stream().filter(c -> c.getString("name").equals("berth")).findFirst().orElseThrow();
+        assertEquals("UP", check.getString("status"));
+        for (String part : List.of("database", "migrations", "blobStore")) {
+            assertEquals("true", check.getJsonObject("data").getString(part), ready.body());
+        }
+
+        String name = "audit/metrics-" + System.nanoTime();
+        String manifest = ADMIN.imageManifest(name, RegistryHttp.OCI_MANIFEST, "measured");
+        assertEquals(201, ADMIN.putManifest(name, "v1", RegistryHttp.OCI_MANIFEST, manifest).statusCode());
+        assertEquals(200, ADMIN.get("/v2/" + name + "/manifests/v1", "Accept", RegistryHttp.OCI_MANIFEST)
+                .statusCode());
+        HttpResponse<String> metrics = ADMIN.as(null, null).get("/metrics");
+        assertEquals(200, metrics.statusCode());
+        String text = metrics.body();
+        assertTrue(value(text, "berth_requests_total{mp_scope=\"application\",operation=\"PutImage\","
+                + "status=\"201\"}") >= 1, text);
+        assertTrue(value(text, "berth_requests_total{mp_scope=\"application\",operation=\"BatchGetImage\","
+                + "status=\"200\"}") >= 1, text);
+        assertTrue(value(text, "berth_pushed_bytes_total{mp_scope=\"application\"}") >= RegistryHttp.bytes(manifest)
+                .length, text);
+        assertTrue(value(text, "berth_pulled_bytes_total{mp_scope=\"application\"}") >= RegistryHttp.bytes(manifest)
+                .length, text);
+        assertTrue(value(text, "berth_upload_duration_count{mp_scope=\"application\"}") >= 2, text);
+        assertTrue(value(text, "berth_outbox_lag_seconds{mp_scope=\"application\"}") >= 0, text);
+        assertTrue(value(text, "berth_audit_waiting_records{mp_scope=\"application\"}") >= 0, text);
+    }
+
+    /** A sample's value in Prometheus' text format; fails when the sample is not there. */
+    private static double value(String metrics, String sample) {
+        return metrics.lines().filter(line -> line.startsWith(sample + " ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(sample.length() + 1).trim()))
+                .orElseThrow(() -> new AssertionError("no " + sample + " in\n" + metrics));
+    }
+
     /** Today's figures of one repository, from {@code /berth/usage}. */
     private static JsonObject usageRow(String repository) {
         HttpResponse<String> report = ADMIN.get("/berth/usage");

@@ -1,0 +1,60 @@
+package io.berth.platform;
+
+import io.berth.storage.BlobStore;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Whether this instance can serve ({@code /health/ready}, for load balancers): the database answers, its schema is
+ * at the version this build migrates to, and the blob store takes a write. Names and states only, no details: the
+ * endpoint is open to anyone.
+ */
+@Readiness
+@ApplicationScoped
+public class ReadinessCheck implements HealthCheck {
+
+    @Resource(lookup = "java:app/jdbc/berth")
+    DataSource dataSource;
+
+    @Inject
+    BlobStore store;
+
+    @Inject
+    SchemaMigration migrations;
+
+    @Override
+    public HealthCheckResponse call() {
+        boolean database = false;
+        boolean migrated = false;
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT COUNT(*) FROM \"flyway_schema_history\""
+                     + " WHERE \"success\" = TRUE AND \"version\" IS NOT NULL");
+             ResultSet row = query.executeQuery()) {
+            database = true;
+            migrated = row.next() && row.getInt(1) >= migrations.known();
+        } catch (Exception e) {
+            // reported as down below
+        }
+        boolean writable = false;
+        String probe = "readiness-" + UUID.randomUUID();
+        try {
+            store.createUpload(probe);
+            store.deleteUpload(probe);
+            writable = true;
+        } catch (Exception e) {
+            // reported as down below
+        }
+        return HealthCheckResponse.named("berth").status(database && migrated && writable)
+                .withData("database", database).withData("migrations", migrated).withData("blobStore", writable)
+                .build();
+    }
+}
