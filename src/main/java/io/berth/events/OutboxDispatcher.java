@@ -18,7 +18,7 @@ public class OutboxDispatcher {
 
     static final String LEASE = "outbox";
     static final int BATCH = 200;
-    private static final Duration LEASE_TERM = Duration.ofSeconds(30);
+    private static final Duration LEASE_TERM = Duration.ofSeconds(10);
     /** One round delivers for at most this long, then lets the timer run the read-event flush again. */
     private static final long ROUND_MILLIS = 5_000;
     private static final Logger LOG = Logger.getLogger(OutboxDispatcher.class.getName());

@@ -106,7 +106,7 @@ public class Manifests {
 
         Image image = reads.findImage(repository, digest.toString()).orElse(null);
         if (image == null) {
-            image = store(repository, digest, manifest, content, now, actor);
+            image = store(repository, digest, manifest, content, allTags, now, actor);
         }
         for (String tag : allTags) {
             moveTag(repository, tag, image, now, actor);
@@ -135,8 +135,8 @@ public class Manifests {
         return put(repositoryName, tag != null ? tag : digest.toString(), List.of(), type, content, actor);
     }
 
-    private Image store(Repository repository, Digest digest, ParsedManifest manifest, byte[] content, long now,
-                        String actor) {
+    private Image store(Repository repository, Digest digest, ParsedManifest manifest, byte[] content,
+                        List<String> tags, long now, String actor) {
         List<ImageReference> references = new ArrayList<>();
         long size = content.length;
         int position = 0;
@@ -181,7 +181,7 @@ public class Manifests {
             em.persist(reference.forImage(image.id()));
         }
         outbox.append(new RegistryEvent.ImagePushed(repository.qualifiedName(), digest.toString(), manifest.mediaType(),
-                size, content.length, actor, now));
+                size, content.length, List.copyOf(tags), actor, now));
         return image;
     }
 

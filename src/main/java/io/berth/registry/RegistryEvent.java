@@ -61,10 +61,11 @@ public sealed interface RegistryEvent extends DomainEvent {
 
     /**
      * A new image: {@code size} counts the manifest and what it references, {@code manifestBytes} the manifest alone
-     * (what its push sent; the blobs came as their own uploads).
+     * (what its push sent; the blobs came as their own uploads); {@code tags} are those its push applied (each also a
+     * TagMoved).
      */
     record ImagePushed(String repository, String digest, String mediaType, long size, long manifestBytes,
-                       String actor, long at) implements RegistryEvent {
+                       List<String> tags, String actor, long at) implements RegistryEvent {
     }
 
     /** A tag was created ({@code oldDigest} null) or moved to another image. */

@@ -21,7 +21,7 @@ class EventCodecTest {
                 new RegistryEvent.BlobMounted(REPO, "000000000000/other", DIGEST, "admin", 4L),
                 new RegistryEvent.BlobDeleted(REPO, DIGEST, "admin", 5L),
                 new RegistryEvent.ImagePushed(REPO, DIGEST, "application/vnd.oci.image.manifest.v1+json", 99L,
-                        12L, "admin", 6L),
+                        12L, List.of("latest"), "admin", 6L),
                 new RegistryEvent.TagMoved(REPO, "latest", null, DIGEST, "admin", 7L),
                 new RegistryEvent.TagDeleted(REPO, "latest", DIGEST, "admin", 8L),
                 new RegistryEvent.ImageDeleted(REPO, DIGEST, List.of("a", "b"), "lifecycle", 9L,
