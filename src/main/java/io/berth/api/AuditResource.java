@@ -19,6 +19,7 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.function.Function;
 
 /**
  * The audit trail for operators: {@code GET /berth/audit/verify?from=…&to=…} checks the hash chain over a time range
@@ -40,39 +41,37 @@ public class AuditResource {
     @GET
     @Path("verify")
     public Response verify(@QueryParam("from") String from, @QueryParam("to") String to) {
-        AuditEntry.of(request).call(AuditEntry.BERTH, "VerifyAuditTrail");
-        Response refusal = Operators.refusal(request, settings, "verify the audit trail");
-        if (refusal != null) {
-            return refusal;
-        }
-        long[] range = range(from, to);
-        if (range == null) {
-            return badRange();
-        }
-        AuditQueries.Verification result = queries.verify(range[0], range[1]);
-        JsonObjectBuilder body = Json.createObjectBuilder().add("valid", result.valid())
-                .add("recordsChecked", result.checked());
-        if (!result.valid()) {
-            body.add("firstMismatch", result.firstMismatch()).add("reason", result.reason());
-        }
-        return Response.ok(body.build().toString(), MediaType.APPLICATION_JSON_TYPE).build();
+        return forOperators("VerifyAuditTrail", "verify the audit trail", from, to, range -> {
+            AuditQueries.Verification result = queries.verify(range[0], range[1]);
+            JsonObjectBuilder body = Json.createObjectBuilder().add("valid", result.valid())
+                    .add("recordsChecked", result.checked());
+            if (!result.valid()) {
+                body.add("firstMismatch", result.firstMismatch()).add("reason", result.reason());
+            }
+            return Response.ok(body.build().toString(), MediaType.APPLICATION_JSON_TYPE).build();
+        });
     }
 
     @GET
     @Path("export")
     public Response export(@QueryParam("from") String from, @QueryParam("to") String to) {
-        AuditEntry.of(request).call(AuditEntry.BERTH, "ExportAuditTrail");
-        Response refusal = Operators.refusal(request, settings, "export the audit trail");
+        return forOperators("ExportAuditTrail", "export the audit trail", from, to, range -> {
+            StreamingOutput lines = out -> queries.export(range[0], range[1],
+                    new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)));
+            return Response.ok(lines, "application/x-ndjson").build();
+        });
+    }
+
+    /** Names the call, lets operators only through, reads the time range, then answers. */
+    private Response forOperators(String eventName, String what, String from, String to,
+                                  Function<long[], Response> answer) {
+        AuditEntry.of(request).call(AuditEntry.BERTH, eventName);
+        Response refusal = Operators.refusal(request, settings, what);
         if (refusal != null) {
             return refusal;
         }
         long[] range = range(from, to);
-        if (range == null) {
-            return badRange();
-        }
-        StreamingOutput lines = out -> queries.export(range[0], range[1],
-                new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)));
-        return Response.ok(lines, "application/x-ndjson").build();
+        return range == null ? badRange() : answer.apply(range);
     }
 
     /** The range in epoch millis, both ends included; null when a time does not parse or the range is reversed. */

@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Gives every request an {@link AuditEntry} when it begins and records it when it ends, whatever refused it on the
@@ -26,6 +27,11 @@ public class AuditListener implements ServletRequestListener {
 
     @Inject
     RegistryMetrics metrics;
+
+    /** BERTH_AUDIT=false records no call (for measuring what the audit trail costs; usage then counts no calls). */
+    @Inject
+    @ConfigProperty(name = "berth.audit", defaultValue = "true")
+    boolean enabled;
 
     @Override
     public void requestInitialized(ServletRequestEvent event) {
@@ -42,7 +48,9 @@ public class AuditListener implements ServletRequestListener {
     public void requestDestroyed(ServletRequestEvent event) {
         if (event.getServletRequest().getAttribute(AuditEntry.ATTRIBUTE) instanceof AuditEntry entry
                 && entry.named()) {
-            trail.record(entry);
+            if (enabled) {
+                trail.record(entry);
+            }
             metrics.request(entry.name, entry.status);
         }
     }

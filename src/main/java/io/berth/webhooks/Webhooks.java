@@ -12,8 +12,10 @@ import jakarta.transaction.Transactional;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -64,6 +66,7 @@ public class Webhooks {
         }
         Target created = new Target(UUID.randomUUID().toString(), accountId, target.toString(), pattern.text(),
                 System.currentTimeMillis(), actor);
+        targetsByAccount.remove(accountId);
         em.createNativeQuery("INSERT INTO webhook (id, account_id, url, pattern, secret, created_at, created_by)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?)")
                 .setParameter(1, created.id()).setParameter(2, accountId).setParameter(3, created.url())
@@ -110,6 +113,7 @@ public class Webhooks {
     /** Removes a target with its deliveries; false when the account has no such target. */
     @Transactional
     public boolean delete(String accountId, String id) {
+        targetsByAccount.remove(accountId);
         return em.createNativeQuery("DELETE FROM webhook WHERE account_id = ? AND id = ?")
                 .setParameter(1, accountId).setParameter(2, id).executeUpdate() == 1;
     }
@@ -132,13 +136,30 @@ public class Webhooks {
         }).toList();
     }
 
+    /**
+     * Each account's targets as the delivery last read them, for a second: under load most events (pulls) match no
+     * target, and reading the targets for each would cost a query an event. A target registered on another instance
+     * is seen within that second.
+     */
+    private final Map<String, Map.Entry<Long, List<Target>>> targetsByAccount = new ConcurrentHashMap<>();
+
+    private List<Target> targets(String account) {
+        long now = System.currentTimeMillis();
+        Map.Entry<Long, List<Target>> cached = targetsByAccount.get(account);
+        if (cached == null || now - cached.getKey() > 1000) {
+            cached = Map.entry(now, list(account));
+            targetsByAccount.put(account, cached);
+        }
+        return cached.getValue();
+    }
+
     /** Queues a delivery for each target the event matches, in the outbox delivery's transaction. */
     void fanOut(@Observes Published published) {
         String account = EventBridge.account(published.event());
         if (account == null) {
             return;
         }
-        List<Target> targets = list(account);
+        List<Target> targets = targets(account);
         if (targets.isEmpty()) {
             return;
         }

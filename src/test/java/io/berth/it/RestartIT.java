@@ -65,6 +65,10 @@ class RestartIT {
     @Test
     void loginTokensExpireAndTheGeneratedAdministratorPasswordIsNotUsed() throws Exception {
         start();
+        // run.sh serves no metrics unless BERTH_METRICS=true; readiness answers anyone.
+        int metrics = registry.as(null, null).get("/metrics").statusCode();
+        assertTrue(metrics == 403 || metrics == 404, "/metrics answered " + metrics);
+        assertEquals(200, registry.as(null, null).get("/health/ready").statusCode());
         String token = AwsApis.loginPassword(registry.base,
                 AwsApis.createKey(registry.base, "admin", RegistryHttp.ADMIN_PASSWORD));
         RegistryHttp withToken = registry.as("AWS", token);
