@@ -5,7 +5,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.Lob;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 
@@ -29,7 +28,6 @@ public class OutboxEvent {
     /** The event's class. */
     private String type;
 
-    @Lob
     private String payload;
 
     private int attempts;

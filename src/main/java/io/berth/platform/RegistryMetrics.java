@@ -5,7 +5,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
@@ -54,12 +57,15 @@ public class RegistryMetrics {
         }
     }
 
+    /** The request counters by operation and status, each looked up in the registry once: a lookup costs. */
+    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+
     public void request(String operation, int status) {
         if (registry == null) {
             return;
         }
-        registry.counter(REQUESTS, new Tag("operation", operation), new Tag("status", Integer.toString(status)))
-                .inc();
+        requests.computeIfAbsent(operation + " " + status, key -> registry.counter(REQUESTS,
+                new Tag("operation", operation), new Tag("status", Integer.toString(status)))).inc();
     }
 
     public void pushed(long bytes) {
