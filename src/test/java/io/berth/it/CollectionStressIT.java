@@ -161,7 +161,7 @@ class CollectionStressIT {
     /** Pushes images (a unique config, three of a few shared layers) the way docker does, until the deadline. */
     private void push(int pusher, long deadline) {
         Random random = new Random(pusher);
-        for (int n = 0; System.nanoTime() < deadline; n++) {
+        for (int n = 0; running(deadline); n++) {
             String repository = REPOSITORIES.get(random.nextInt(REPOSITORIES.size()));
             byte[] config = bytes("{\"architecture\":\"amd64\",\"os\":\"linux\",\"pusher\":" + pusher + ",\"n\":" + n
                     + "}");
@@ -188,6 +188,16 @@ class CollectionStressIT {
         }
     }
 
+    /**
+     * Whether the workers go on: until the deadline, and past it (for at most a minute more) until some images were
+     * pushed and deleted, so that a slow machine still exercises pushes, deletes and collections together.
+     */
+    private boolean running(long deadline) {
+        long now = System.nanoTime();
+        return now < deadline || (pushed.get() < 20 || deleted.get() < 5)
+                && now < deadline + Duration.ofSeconds(60).toNanos();
+    }
+
     /** HEAD, then a mount from the other repository, then an upload: what docker and skopeo do. */
     private void ensureBlob(String repository, byte[] content) {
         String digest = sha256(content);
@@ -212,7 +222,7 @@ class CollectionStressIT {
 
     private void deleteImages(long deadline) {
         Random random = new Random(99);
-        while (System.nanoTime() < deadline) {
+        while (running(deadline)) {
             String repository = REPOSITORIES.get(random.nextInt(REPOSITORIES.size()));
             List<String> tags = tags(repository);
             if (tags.size() > 3) {
@@ -233,7 +243,7 @@ class CollectionStressIT {
 
     /** On demand, besides the 1-second timer: a 409 means one is running already. */
     private void collectRepeatedly(long deadline) {
-        while (System.nanoTime() < deadline) {
+        while (running(deadline)) {
             int status = registry.send("POST", "/berth/gc", null).statusCode();
             assertTrue(status == 202 || status == 409, "collection answered " + status);
             sleep(200);
