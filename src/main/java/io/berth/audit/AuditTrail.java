@@ -27,21 +27,18 @@ public class AuditTrail {
     @ConfigProperty(name = "berth.region", defaultValue = "us-east-1")
     String region;
 
-    private final ConcurrentLinkedQueue<AuditRecord> waiting = new ConcurrentLinkedQueue<>();
+    /** Finished calls; their records (JSON, ids) are built by the flush, off the request threads. */
+    private final ConcurrentLinkedQueue<AuditEntry> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
 
     /** Queues the record of a finished call. */
     public void record(AuditEntry entry) {
-        enqueue(AuditRecord.of(entry, region));
-    }
-
-    private void enqueue(AuditRecord record) {
         if (size.incrementAndGet() > CAPACITY) {
             size.decrementAndGet();
             dropped.incrementAndGet();
         } else {
-            waiting.add(record);
+            waiting.add(entry);
         }
     }
 
@@ -58,14 +55,12 @@ public class AuditTrail {
     /** Writes what waits, a batch per transaction; returns how many were written. */
     public int flush() {
         int written = 0;
-        for (List<AuditRecord> batch = take(); !batch.isEmpty(); batch = take()) {
+        for (List<AuditEntry> batch = take(); !batch.isEmpty(); batch = take()) {
             try {
-                writer.write(batch);
+                writer.write(batch.stream().map(entry -> AuditRecord.of(entry, region)).toList());
             } catch (RuntimeException e) {
                 // Kept for the next flush (the database may be back by then), as long as there is room.
-                for (AuditRecord record : batch) {
-                    enqueue(record);
-                }
+                batch.forEach(this::record);
                 throw e;
             }
             written += batch.size();
@@ -73,11 +68,11 @@ public class AuditTrail {
         return written;
     }
 
-    private List<AuditRecord> take() {
-        List<AuditRecord> batch = new ArrayList<>();
-        for (AuditRecord record; batch.size() < BATCH && (record = waiting.poll()) != null; ) {
+    private List<AuditEntry> take() {
+        List<AuditEntry> batch = new ArrayList<>();
+        for (AuditEntry entry; batch.size() < BATCH && (entry = waiting.poll()) != null; ) {
             size.decrementAndGet();
-            batch.add(record);
+            batch.add(entry);
         }
         return batch;
     }

@@ -1,5 +1,6 @@
 package io.berth.lifecycle;
 
+import io.berth.platform.TextColumn;
 import io.berth.registry.Repositories;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -8,8 +9,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import java.sql.Clob;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -151,22 +150,10 @@ public class LifecyclePreviews {
                         + " lifecycle_preview_image WHERE repository_id = ? ORDER BY position")
                 .setParameter(1, repository).getResultList()) {
             Object[] c = (Object[]) row;
-            String tags = text(c[1]);
+            String tags = TextColumn.read(c[1]);
             results.add(new Result((String) c[0], tags.isEmpty() ? List.of() : Arrays.asList(tags.split("\n")),
                     Instant.ofEpochMilli(((Number) c[2]).longValue()), ((Number) c[3]).intValue()));
         }
         return results;
-    }
-
-    /** A TEXT column's value: a String on PostgreSQL, a Clob on H2. */
-    private static String text(Object column) {
-        if (column instanceof Clob clob) {
-            try {
-                return clob.getSubString(1, (int) clob.length());
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot read a text column", e);
-            }
-        }
-        return (String) column;
     }
 }

@@ -1,5 +1,6 @@
 package io.berth.webhooks;
 
+import io.berth.platform.TextColumn;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -35,7 +36,7 @@ class WebhookDeliveries {
                 .setParameter(1, now).setMaxResults(max).getResultList();
         List<Due> due = rows.stream().map(row -> {
             Object[] r = (Object[]) row;
-            return new Due(((Number) r[0]).longValue(), (String) r[1], (String) r[2], Webhooks.text(r[3]),
+            return new Due(((Number) r[0]).longValue(), (String) r[1], (String) r[2], TextColumn.read(r[3]),
                     ((Number) r[4]).intValue());
         }).toList();
         for (Due delivery : due) {

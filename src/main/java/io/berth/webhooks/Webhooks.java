@@ -1,6 +1,7 @@
 package io.berth.webhooks;
 
 import io.berth.events.Published;
+import io.berth.platform.TextColumn;
 import io.berth.security.SecretBox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -11,6 +12,7 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -132,7 +134,7 @@ public class Webhooks {
             return new Delivery(((Number) r[0]).longValue(), ((Number) r[1]).longValue(), (String) r[2],
                     ((Number) r[3]).intValue(), ((Number) r[4]).longValue(),
                     r[5] == null ? null : ((Number) r[5]).intValue(), (String) r[6], ((Number) r[7]).longValue(),
-                    r[8] == null ? null : ((Number) r[8]).longValue(), text(r[9]));
+                    r[8] == null ? null : ((Number) r[8]).longValue(), TextColumn.read(r[9]));
         }).toList();
     }
 
@@ -141,13 +143,17 @@ public class Webhooks {
      * target, and reading the targets for each would cost a query an event. A target registered on another instance
      * is seen within that second.
      */
-    private final Map<String, Map.Entry<Long, List<Target>>> targetsByAccount = new ConcurrentHashMap<>();
+    private final Map<String, Map.Entry<Long, Map<Target, EventPattern>>> targetsByAccount =
+            new ConcurrentHashMap<>();
 
-    private List<Target> targets(String account) {
+    /** The account's targets with their patterns, parsed once per reading. */
+    private Map<Target, EventPattern> targets(String account) {
         long now = System.currentTimeMillis();
-        Map.Entry<Long, List<Target>> cached = targetsByAccount.get(account);
+        Map.Entry<Long, Map<Target, EventPattern>> cached = targetsByAccount.get(account);
         if (cached == null || now - cached.getKey() > 1000) {
-            cached = Map.entry(now, list(account));
+            Map<Target, EventPattern> targets = new LinkedHashMap<>();
+            list(account).forEach(target -> targets.put(target, EventPattern.parse(target.pattern())));
+            cached = Map.entry(now, targets);
             targetsByAccount.put(account, cached);
         }
         return cached.getValue();
@@ -159,7 +165,7 @@ public class Webhooks {
         if (account == null) {
             return;
         }
-        List<Target> targets = targets(account);
+        Map<Target, EventPattern> targets = targets(account);
         if (targets.isEmpty()) {
             return;
         }
@@ -168,8 +174,9 @@ public class Webhooks {
             return;
         }
         long now = System.currentTimeMillis();
-        for (Target target : targets) {
-            if (!EventPattern.parse(target.pattern()).matches(event.get())) {
+        for (Map.Entry<Target, EventPattern> matching : targets.entrySet()) {
+            Target target = matching.getKey();
+            if (!matching.getValue().matches(event.get())) {
                 continue;
             }
             // The outbox may deliver an event again: the unique (webhook, event) pair makes that a no-op here.
@@ -187,19 +194,7 @@ public class Webhooks {
     }
 
     private static Target target(Object[] row) {
-        return new Target((String) row[0], (String) row[1], (String) row[2], text(row[3]),
+        return new Target((String) row[0], (String) row[1], (String) row[2], TextColumn.read(row[3]),
                 ((Number) row[4]).longValue(), (String) row[5]);
-    }
-
-    /** A TEXT column as H2 (a Clob) or PostgreSQL (a String) answers it. */
-    static String text(Object value) {
-        if (value instanceof java.sql.Clob clob) {
-            try {
-                return clob.getSubString(1, (int) clob.length());
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return (String) value;
     }
 }
