@@ -166,14 +166,22 @@ class AuditTrailIT {
                 user);
         String secret = AwsApis.element(key.body(), "SecretAccessKey");
         String keyId = AwsApis.element(key.body(), "AccessKeyId");
+        int tokens = events("EventName", "GetAuthorizationToken").size();
         String token = AwsApis.loginPassword(ADMIN.base, adminKey);
 
-        List<JsonObject> created = awaitEvents("EventName", "CreateAccessKey", 1).stream()
-                .map(AuditTrailIT::record).filter(r -> user.equals(r.getJsonObject("requestParameters")
-                        .getString("userName", null))).toList();
+        // Other CreateAccessKey records exist (the tests' own keys): wait for this user's.
+        long deadline = System.currentTimeMillis() + 15_000;
+        List<JsonObject> created = List.of();
+        while (created.isEmpty() && System.currentTimeMillis() < deadline) {
+            created = events("EventName", "CreateAccessKey").stream().map(AuditTrailIT::record)
+                    .filter(r -> user.equals(r.getJsonObject("requestParameters").getString("userName", null)))
+                    .toList();
+            Thread.sleep(created.isEmpty() ? 300 : 0);
+        }
+        assertFalse(created.isEmpty(), "no CreateAccessKey record for " + user);
         assertEquals(keyId, created.get(0).getJsonObject("responseElements").getJsonObject("accessKey")
                 .getString("accessKeyId"), "the record names the key it made");
-        awaitEvents("EventName", "GetAuthorizationToken", 1);
+        awaitEvents("EventName", "GetAuthorizationToken", tokens + 1);
         HttpResponse<String> export = ADMIN.get("/berth/audit/export");
         assertEquals(200, export.statusCode());
         for (String secretText : List.of(password, secret, token)) {
