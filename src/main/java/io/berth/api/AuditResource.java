@@ -1,10 +1,11 @@
 package io.berth.api;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.audit.AuditEntry;
 import io.berth.audit.AuditQueries;
 import io.berth.security.SecuritySettings;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
@@ -43,7 +44,7 @@ public class AuditResource {
     public Response verify(@QueryParam("from") String from, @QueryParam("to") String to) {
         return forOperators("VerifyAuditTrail", "verify the audit trail", from, to, range -> {
             AuditQueries.Verification result = queries.verify(range[0], range[1]);
-            JsonObjectBuilder body = Json.createObjectBuilder().add("valid", result.valid())
+            JsonObjectBuilder body = JSON.createObjectBuilder().add("valid", result.valid())
                     .add("recordsChecked", result.checked());
             if (!result.valid()) {
                 body.add("firstMismatch", result.firstMismatch()).add("reason", result.reason());

@@ -1,11 +1,12 @@
 package io.berth.api;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.audit.AuditEntry;
 import io.berth.lifecycle.Housekeeping;
 import io.berth.registry.CollectionReport;
 import io.berth.security.SecuritySettings;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
@@ -68,7 +69,7 @@ public class CollectionResource {
 
     /** The report as JSON; a POST answers the run before it (or none) when the new one has not saved a row yet. */
     private static JsonObjectBuilder report(Optional<CollectionReport> last) {
-        JsonObjectBuilder json = Json.createObjectBuilder();
+        JsonObjectBuilder json = JSON.createObjectBuilder();
         last.ifPresent(r -> {
             json.add("id", r.id()).add("state", r.state()).add("phase", r.phase()).add("startedAt", r.startedAt())
                     .add("blobsStored", r.blobsStored()).add("blobsUnreferenced", r.blobsUnreferenced())

@@ -1,8 +1,9 @@
 package io.berth.api;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.security.Caller;
 import io.berth.security.SecuritySettings;
-import jakarta.json.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -28,7 +29,7 @@ final class Operators {
     }
 
     static Response error(int status, String code, String message) {
-        String body = Json.createObjectBuilder().add("errors", Json.createArrayBuilder().add(Json.createObjectBuilder()
+        String body = JSON.createObjectBuilder().add("errors", JSON.createArrayBuilder().add(JSON.createObjectBuilder()
                 .add("code", code).add("message", message))).build().toString();
         Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body);
         return status == 401 ? response.header("WWW-Authenticate", "Basic realm=\"Berth\"").build() : response.build();

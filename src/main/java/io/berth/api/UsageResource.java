@@ -1,11 +1,12 @@
 package io.berth.api;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.audit.AuditEntry;
 import io.berth.audit.Usage;
 import io.berth.security.Caller;
 import io.berth.security.SecuritySettings;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
@@ -75,14 +76,14 @@ public class UsageResource {
             }
             return Response.ok(csv.toString(), "text/csv").build();
         }
-        JsonArrayBuilder rows = Json.createArrayBuilder();
+        JsonArrayBuilder rows = JSON.createArrayBuilder();
         for (Usage.Figures f : figures) {
-            rows.add(Json.createObjectBuilder().add("day", f.day().toString())
+            rows.add(JSON.createObjectBuilder().add("day", f.day().toString())
                     .add("repositoryName", f.repository().isEmpty() ? "*" : f.repository())
                     .add("storedBytes", f.storedBytes()).add("pushes", f.pushes()).add("bytesPushed", f.bytesPushed())
                     .add("pulls", f.pulls()).add("bytesPulled", f.bytesPulled()).add("apiCalls", f.apiCalls()));
         }
-        return Response.ok(Json.createObjectBuilder().add("accountId", accountId).add("from", first.toString())
+        return Response.ok(JSON.createObjectBuilder().add("accountId", accountId).add("from", first.toString())
                 .add("to", last.toString()).add("usage", rows).build().toString(), MediaType.APPLICATION_JSON_TYPE)
                 .build();
     }

@@ -1,11 +1,12 @@
 package io.berth.api;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.audit.AuditEntry;
 import io.berth.audit.Redaction;
 import io.berth.security.Caller;
 import io.berth.webhooks.Webhooks;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -52,7 +53,7 @@ public class WebhookResource {
             return refusal();
         }
         JsonObject input;
-        try (JsonReader reader = Json.createReader(new StringReader(body == null ? "" : body))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(body == null ? "" : body))) {
             input = reader.readObject();
         } catch (JsonException | IllegalStateException e) {
             return Operators.error(400, "INVALID_PARAMETER", "the body is a JSON object with url, eventPattern and"
@@ -80,9 +81,9 @@ public class WebhookResource {
         if (caller == null) {
             return refusal();
         }
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JSON.createArrayBuilder();
         webhooks.list(caller.accountId()).forEach(target -> list.add(json(target)));
-        return Response.ok(Json.createObjectBuilder().add("webhooks", list).build().toString(),
+        return Response.ok(JSON.createObjectBuilder().add("webhooks", list).build().toString(),
                 MediaType.APPLICATION_JSON_TYPE).build();
     }
 
@@ -111,9 +112,9 @@ public class WebhookResource {
         if (state != null && !STATES.contains(state)) {
             return Operators.error(400, "INVALID_PARAMETER", "state: PENDING, DELIVERED or DEAD");
         }
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JSON.createArrayBuilder();
         for (Webhooks.Delivery d : webhooks.deliveries(id, state)) {
-            JsonObjectBuilder delivery = Json.createObjectBuilder().add("id", d.id())
+            JsonObjectBuilder delivery = JSON.createObjectBuilder().add("id", d.id())
                     .add("eventSequence", d.eventSequence()).add("state", d.state()).add("attempts", d.attempts())
                     .add("createdAt", d.createdAt());
             if (d.state().equals("PENDING")) {
@@ -128,11 +129,11 @@ public class WebhookResource {
             if (d.deliveredAt() != null) {
                 delivery.add("deliveredAt", d.deliveredAt());
             }
-            try (JsonReader reader = Json.createReader(new StringReader(d.payload()))) {
+            try (JsonReader reader = JSON.createReader(new StringReader(d.payload()))) {
                 list.add(delivery.add("event", reader.readObject()));
             }
         }
-        return Response.ok(Json.createObjectBuilder().add("deliveries", list).build().toString(),
+        return Response.ok(JSON.createObjectBuilder().add("deliveries", list).build().toString(),
                 MediaType.APPLICATION_JSON_TYPE).build();
     }
 
@@ -164,10 +165,10 @@ public class WebhookResource {
 
     private static JsonObjectBuilder json(Webhooks.Target target) {
         JsonObject pattern;
-        try (JsonReader reader = Json.createReader(new StringReader(target.pattern()))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(target.pattern()))) {
             pattern = reader.readObject();
         }
-        return Json.createObjectBuilder().add("id", target.id()).add("url", target.url())
+        return JSON.createObjectBuilder().add("id", target.id()).add("url", target.url())
                 .add("eventPattern", pattern).add("createdAt", target.createdAt())
                 .add("createdBy", target.createdBy());
     }

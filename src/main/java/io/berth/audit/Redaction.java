@@ -1,6 +1,7 @@
 package io.berth.audit;
 
-import jakarta.json.Json;
+import static io.berth.platform.Jsonp.JSON;
+
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -29,7 +30,7 @@ public final class Redaction {
     }
 
     private static JsonObjectBuilder redact(JsonObject object) {
-        JsonObjectBuilder out = Json.createObjectBuilder();
+        JsonObjectBuilder out = JSON.createObjectBuilder();
         object.forEach((name, value) -> {
             if (SECRETS.contains(name.toLowerCase(Locale.ROOT))) {
                 out.add(name, "<redacted>");
@@ -44,13 +45,13 @@ public final class Redaction {
         return switch (value.getValueType()) {
             case OBJECT -> redact(value.asJsonObject()).build();
             case ARRAY -> {
-                JsonArrayBuilder array = Json.createArrayBuilder();
+                JsonArrayBuilder array = JSON.createArrayBuilder();
                 value.asJsonArray().forEach(item -> array.add(redact(item)));
                 yield array.build();
             }
             case STRING -> {
                 String text = ((JsonString) value).getString();
-                yield text.length() > MAX_TEXT ? Json.createValue("<omitted: " + text.length() + " characters>")
+                yield text.length() > MAX_TEXT ? JSON.createValue("<omitted: " + text.length() + " characters>")
                         : value;
             }
             default -> value;

@@ -1,6 +1,7 @@
 package io.berth.awsmodel;
 
-import jakarta.json.Json;
+import static io.berth.platform.Jsonp.JSON;
+
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import java.io.IOException;
@@ -39,11 +40,11 @@ public final class ServiceModel {
         JsonObject model = read(file);
         if (extensions != null) {
             JsonObject more = read(extensions);
-            model = Json.createObjectBuilder(model)
-                    .add("operations", Json.createObjectBuilder(model.getJsonObject("operations"))
-                            .addAll(Json.createObjectBuilder(more.getJsonObject("operations"))))
-                    .add("shapes", Json.createObjectBuilder(model.getJsonObject("shapes"))
-                            .addAll(Json.createObjectBuilder(more.getJsonObject("shapes"))))
+            model = JSON.createObjectBuilder(model)
+                    .add("operations", JSON.createObjectBuilder(model.getJsonObject("operations"))
+                            .addAll(JSON.createObjectBuilder(more.getJsonObject("operations"))))
+                    .add("shapes", JSON.createObjectBuilder(model.getJsonObject("shapes"))
+                            .addAll(JSON.createObjectBuilder(more.getJsonObject("shapes"))))
                     .build();
         }
         return new ServiceModel(file, model);
@@ -54,7 +55,7 @@ public final class ServiceModel {
             if (in == null) {
                 throw new IllegalStateException("no service model aws-models/" + file + " on the class path");
             }
-            try (JsonReader reader = Json.createReader(in)) {
+            try (JsonReader reader = JSON.createReader(in)) {
                 return reader.readObject();
             }
         } catch (IOException e) {

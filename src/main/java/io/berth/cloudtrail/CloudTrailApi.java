@@ -1,5 +1,7 @@
 package io.berth.cloudtrail;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.audit.AuditEntry;
 import io.berth.audit.AuditQueries;
 import io.berth.audit.Redaction;
@@ -13,7 +15,6 @@ import io.berth.security.ClientOrigin;
 import io.berth.security.SecretBox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
@@ -121,14 +122,14 @@ public class CloudTrailApi {
                 String.valueOf(input.get("StartTime")), String.valueOf(input.get("EndTime")));
         AuditQueries.Position after = position(input.getString("NextToken", null), scope);
 
-        JsonArrayBuilder events = Json.createArrayBuilder();
+        JsonArrayBuilder events = JSON.createArrayBuilder();
         if ("insight".equals(input.getString("EventCategory", null))) {
             // Berth has no Insights events.
-            return Json.createObjectBuilder().add("Events", events);
+            return JSON.createObjectBuilder().add("Events", events);
         }
         List<AuditQueries.Found> found = queries.lookup(accountId, attribute, value, start, end, max + 1, after);
         for (AuditQueries.Found record : found.subList(0, Math.min(max, found.size()))) {
-            JsonObjectBuilder event = Json.createObjectBuilder()
+            JsonObjectBuilder event = JSON.createObjectBuilder()
                     .add("EventId", record.eventId())
                     .add("EventName", record.eventName())
                     .add("ReadOnly", Boolean.toString(record.readOnly()))
@@ -140,14 +141,14 @@ public class CloudTrailApi {
             if (record.userName() != null) {
                 event.add("Username", record.userName());
             }
-            JsonArrayBuilder resources = Json.createArrayBuilder();
+            JsonArrayBuilder resources = JSON.createArrayBuilder();
             if (record.resourceType() != null) {
-                resources.add(Json.createObjectBuilder().add("ResourceType", record.resourceType())
+                resources.add(JSON.createObjectBuilder().add("ResourceType", record.resourceType())
                         .add("ResourceName", record.resourceName()));
             }
             events.add(event.add("Resources", resources).add("CloudTrailEvent", record.json()));
         }
-        JsonObjectBuilder output = Json.createObjectBuilder().add("Events", events);
+        JsonObjectBuilder output = JSON.createObjectBuilder().add("Events", events);
         if (found.size() > max) {
             AuditQueries.Found last = found.get(max - 1);
             output.add("NextToken", secrets.encrypt(scope + "\n" + last.time() + ":" + last.id()));
@@ -190,7 +191,7 @@ public class CloudTrailApi {
         if (body == null || body.isBlank()) {
             return JsonValue.EMPTY_JSON_OBJECT;
         }
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(body))) {
             return reader.readObject();
         } catch (JsonException | IllegalStateException e) {
             throw new CloudTrailException("SerializationException", "the request body is not a JSON object");
@@ -203,6 +204,6 @@ public class CloudTrailApi {
     }
 
     private static String error(String type, String message) {
-        return Json.createObjectBuilder().add("__type", type).add("message", message).build().toString();
+        return JSON.createObjectBuilder().add("__type", type).add("message", message).build().toString();
     }
 }

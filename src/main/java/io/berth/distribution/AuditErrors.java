@@ -1,7 +1,8 @@
 package io.berth.distribution;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.audit.AuditEntry;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -26,7 +27,7 @@ public class AuditErrors implements ContainerResponseFilter {
                 || !body.startsWith("{\"errors\"")) {
             return;
         }
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(body))) {
             JsonObject error = reader.readObject().getJsonArray("errors").getJsonObject(0);
             AuditEntry.of(request).error(error.getString("code", null), error.getString("message", null));
         } catch (JsonException | ClassCastException | IndexOutOfBoundsException notAnError) {

@@ -1,10 +1,11 @@
 package io.berth.distribution;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.audit.AuditEntry;
 import io.berth.security.AccessControl;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
@@ -51,7 +52,7 @@ public class AuthorizationFilter implements ContainerRequestFilter {
     /** A {@code /v2} call's parameters in ECR's names. */
     private static JsonObject parameters(String repository, MultivaluedMap<String, String> path) {
         int slash = repository.indexOf('/');
-        JsonObjectBuilder parameters = Json.createObjectBuilder()
+        JsonObjectBuilder parameters = JSON.createObjectBuilder()
                 .add("registryId", repository.substring(0, slash))
                 .add("repositoryName", repository.substring(slash + 1));
         String reference = path.getFirst("reference");

@@ -1,10 +1,11 @@
 package io.berth.distribution;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.audit.AuditEntry;
 import io.berth.registry.Manifests;
 import io.berth.registry.StoredManifest;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -70,8 +71,8 @@ public class ManifestResource {
         StoredManifest stored = manifests.put(Callers.repository(request, name), reference, tags, contentType,
                 content, Callers.actor(request));
         // As ECR's PutImage record: which image the push stored (a push by tag names no digest).
-        AuditEntry.of(request).response(Json.createObjectBuilder().add("image", Json.createObjectBuilder()
-                .add("imageId", Json.createObjectBuilder().add("imageDigest", stored.digest()))
+        AuditEntry.of(request).response(JSON.createObjectBuilder().add("image", JSON.createObjectBuilder()
+                .add("imageId", JSON.createObjectBuilder().add("imageDigest", stored.digest()))
                 .add("imageManifestMediaType", stored.mediaType())).build());
         Response.ResponseBuilder response = Response
                 .created(URI.create("/v2/" + name + "/manifests/" + stored.digest()))

@@ -1,7 +1,8 @@
 package io.berth.distribution;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.registry.Problem;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -71,12 +72,12 @@ public enum OciError {
     }
 
     Response response(int httpStatus, String message, Object detail) {
-        JsonObjectBuilder error = Json.createObjectBuilder().add("code", name()).add("message", message);
+        JsonObjectBuilder error = JSON.createObjectBuilder().add("code", name()).add("message", message);
         if (detail != null) {
-            error.add("detail", detail instanceof Number n ? Json.createValue(n.longValue())
-                    : Json.createValue(detail.toString()));
+            error.add("detail", detail instanceof Number n ? JSON.createValue(n.longValue())
+                    : JSON.createValue(detail.toString()));
         }
-        String body = Json.createObjectBuilder().add("errors", Json.createArrayBuilder().add(error)).build()
+        String body = JSON.createObjectBuilder().add("errors", JSON.createArrayBuilder().add(error)).build()
                 .toString();
         return Response.status(httpStatus).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
     }

@@ -1,12 +1,13 @@
 package io.berth.distribution;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.registry.Manifests;
 import io.berth.registry.MediaTypes;
 import io.berth.registry.Reference;
 import io.berth.registry.Referrer;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
@@ -35,9 +36,9 @@ public class ReferrersResource {
                          @QueryParam("artifactType") String artifactType) {
         List<Referrer> referrers = manifests.referrers(Callers.repository(request, name),
                 Reference.parseDigest(digest), artifactType);
-        JsonArrayBuilder descriptors = Json.createArrayBuilder();
+        JsonArrayBuilder descriptors = JSON.createArrayBuilder();
         for (Referrer referrer : referrers) {
-            JsonObjectBuilder descriptor = Json.createObjectBuilder()
+            JsonObjectBuilder descriptor = JSON.createObjectBuilder()
                     .add("mediaType", referrer.mediaType())
                     .add("digest", referrer.digest())
                     .add("size", referrer.size());
@@ -45,13 +46,13 @@ public class ReferrersResource {
                 descriptor.add("artifactType", referrer.artifactType());
             }
             if (referrer.annotationsJson() != null) {
-                try (JsonReader reader = Json.createReader(new StringReader(referrer.annotationsJson()))) {
+                try (JsonReader reader = JSON.createReader(new StringReader(referrer.annotationsJson()))) {
                     descriptor.add("annotations", reader.readObject());
                 }
             }
             descriptors.add(descriptor);
         }
-        String body = Json.createObjectBuilder()
+        String body = JSON.createObjectBuilder()
                 .add("schemaVersion", 2)
                 .add("mediaType", MediaTypes.OCI_INDEX)
                 .add("manifests", descriptors)

@@ -1,5 +1,7 @@
 package io.berth.ecr;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.audit.AuditEntry;
 import io.berth.audit.Redaction;
 import io.berth.awsmodel.InputValidator;
@@ -21,7 +23,6 @@ import io.berth.security.RepositoryPolicies;
 import io.berth.security.SecuritySettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
@@ -170,7 +171,7 @@ public class EcrApi {
                            String proxyEndpoint) {
         Response response = answer(audit, caller, target, body, origin, proxyEndpoint);
         if (response.getStatus() >= 400 && response.getEntity() instanceof String error) {
-            try (JsonReader reader = Json.createReader(new StringReader(error))) {
+            try (JsonReader reader = JSON.createReader(new StringReader(error))) {
                 JsonObject refusal = reader.readObject();
                 audit.error(refusal.getString("__type", null), refusal.getString("message", null));
             }
@@ -236,7 +237,7 @@ public class EcrApi {
         if (body == null || body.isBlank()) {
             return JsonValue.EMPTY_JSON_OBJECT;
         }
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(body))) {
             return (JsonObject) withoutNulls(reader.readObject());
         } catch (JsonException | IllegalStateException | ClassCastException e) {
             throw new EcrException("SerializationException", "the request body is not a JSON object");
@@ -246,7 +247,7 @@ public class EcrApi {
     /** A JSON null member means the member is absent, as AWS reads it; dropping them lets handlers use getters. */
     private static JsonValue withoutNulls(JsonValue value) {
         if (value instanceof JsonObject object) {
-            JsonObjectBuilder copy = Json.createObjectBuilder();
+            JsonObjectBuilder copy = JSON.createObjectBuilder();
             object.forEach((member, inner) -> {
                 if (inner.getValueType() != JsonValue.ValueType.NULL) {
                     copy.add(member, withoutNulls(inner));
@@ -256,7 +257,7 @@ public class EcrApi {
         }
         if (value instanceof JsonArray array) {
             // In a list a null stays: it is an element of the wrong type, which the model check refuses.
-            JsonArrayBuilder copy = Json.createArrayBuilder();
+            JsonArrayBuilder copy = JSON.createArrayBuilder();
             array.forEach(inner -> copy.add(withoutNulls(inner)));
             return copy.build();
         }
@@ -264,7 +265,7 @@ public class EcrApi {
     }
 
     static Response error(int status, String type, String message) {
-        String body = Json.createObjectBuilder().add("__type", type).add("message", message).build().toString();
+        String body = JSON.createObjectBuilder().add("__type", type).add("message", message).build().toString();
         return Response.status(status).type(CONTENT_TYPE).entity(body).build();
     }
 
@@ -277,12 +278,12 @@ public class EcrApi {
         accessControl.require(call.caller(), "ecr:CreateRepository", repository, call.origin(),
                 AccessControl.requestTags(tags));
         Repository created = repositories.create(repository, settings, tags, call.caller().getName());
-        return Json.createObjectBuilder().add("repository", describe(created, call));
+        return JSON.createObjectBuilder().add("repository", describe(created, call));
     }
 
     private JsonObjectBuilder describeRepositories(Call call) {
         String account = call.registryId();
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JSON.createArrayBuilder();
         if (call.input().containsKey("repositoryNames")) {
             if (call.input().containsKey("nextToken") || call.input().containsKey("maxResults")) {
                 throw new EcrException("InvalidParameterException",
@@ -293,12 +294,12 @@ public class EcrApi {
                 accessControl.require(call.caller(), "ecr:DescribeRepositories", repository, call.origin());
                 list.add(describe(repositories.require(repository), call));
             }
-            return Json.createObjectBuilder().add("repositories", list);
+            return JSON.createObjectBuilder().add("repositories", list);
         }
         int limit = RepositoryInput.maxResults(call.input(), 1000);
         String after = pageTokens.read(call.string("nextToken"), "DescribeRepositories", account);
         List<Repository> page = repositories.list(account, after, limit + 1);
-        JsonObjectBuilder output = Json.createObjectBuilder();
+        JsonObjectBuilder output = JSON.createObjectBuilder();
         for (Repository repository : page.subList(0, Math.min(limit, page.size()))) {
             if (accessControl.allowed(call.caller(), "ecr:DescribeRepositories", repository.qualifiedName(),
                     call.origin())) {
@@ -319,7 +320,7 @@ public class EcrApi {
         JsonObjectBuilder described = describe(repositories.require(repository), call);
         repositories.delete(repository, call.input().getBoolean("force", false), call.caller().getName());
         accessControl.forget(repository);
-        return Json.createObjectBuilder().add("repository", described);
+        return JSON.createObjectBuilder().add("repository", described);
     }
 
     private JsonObjectBuilder listImages(Call call) {
@@ -330,15 +331,15 @@ public class EcrApi {
         String scope = repository + "/" + status;
         int offset = pageTokens.readOffset(call.string("nextToken"), "ListImages", scope);
         List<ImageListing.ImageId> ids = images.list(repository, status, offset, limit + 1);
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JSON.createArrayBuilder();
         for (ImageListing.ImageId id : ids.subList(0, Math.min(limit, ids.size()))) {
-            JsonObjectBuilder entry = Json.createObjectBuilder().add("imageDigest", id.digest());
+            JsonObjectBuilder entry = JSON.createObjectBuilder().add("imageDigest", id.digest());
             if (id.tag() != null) {
                 entry.add("imageTag", id.tag());
             }
             list.add(entry);
         }
-        JsonObjectBuilder output = Json.createObjectBuilder().add("imageIds", list);
+        JsonObjectBuilder output = JSON.createObjectBuilder().add("imageIds", list);
         if (ids.size() > limit) {
             output.add("nextToken", pageTokens.write("ListImages", scope, offset + limit));
         }
@@ -349,11 +350,11 @@ public class EcrApi {
     private JsonObjectBuilder describe(Repository repository, Call call) {
         RepositorySettings settings = repository.settings();
         String host = call.proxyEndpoint().replaceFirst("^https?://", "");
-        JsonObjectBuilder encryption = Json.createObjectBuilder().add("encryptionType", settings.encryptionType());
+        JsonObjectBuilder encryption = JSON.createObjectBuilder().add("encryptionType", settings.encryptionType());
         if (settings.kmsKey() != null) {
             encryption.add("kmsKey", settings.kmsKey());
         }
-        JsonObjectBuilder out = Json.createObjectBuilder()
+        JsonObjectBuilder out = JSON.createObjectBuilder()
                 .add("repositoryArn", Arns.repository(securitySettings.region(), repository.accountId(),
                         repository.name()))
                 .add("registryId", repository.accountId())
@@ -361,11 +362,11 @@ public class EcrApi {
                 .add("repositoryUri", host + "/" + repository.accountId() + "/" + repository.name())
                 .add("createdAt", epochSeconds(repository.createdAt()))
                 .add("imageTagMutability", settings.tagMutability())
-                .add("imageScanningConfiguration", Json.createObjectBuilder().add("scanOnPush", settings.scanOnPush()))
+                .add("imageScanningConfiguration", JSON.createObjectBuilder().add("scanOnPush", settings.scanOnPush()))
                 .add("encryptionConfiguration", encryption);
         if (!settings.mutabilityExclusions().isEmpty()) {
-            JsonArrayBuilder filters = Json.createArrayBuilder();
-            settings.mutabilityExclusions().forEach(f -> filters.add(Json.createObjectBuilder()
+            JsonArrayBuilder filters = JSON.createArrayBuilder();
+            settings.mutabilityExclusions().forEach(f -> filters.add(JSON.createObjectBuilder()
                     .add("filterType", "WILDCARD").add("filter", f)));
             out.add("imageTagMutabilityExclusionFilters", filters);
         }
@@ -375,8 +376,8 @@ public class EcrApi {
     private JsonObjectBuilder getAuthorizationToken(Call call) {
         accessControl.requireAccountAction(call.caller(), "ecr:GetAuthorizationToken", call.origin());
         LoginTokens.IssuedToken token = tokens.issue(call.caller());
-        return Json.createObjectBuilder().add("authorizationData", Json.createArrayBuilder().add(
-                Json.createObjectBuilder()
+        return JSON.createObjectBuilder().add("authorizationData", JSON.createArrayBuilder().add(
+                JSON.createObjectBuilder()
                         .add("authorizationToken", token.authorizationToken())
                         .add("expiresAt", epochSeconds(token.expiresAt().toEpochMilli()))
                         .add("proxyEndpoint", call.proxyEndpoint())));
@@ -418,7 +419,7 @@ public class EcrApi {
     /** {@code registryId} and {@code repositoryName}, with which most ECR outputs begin. */
     static JsonObjectBuilder repositoryIdentity(String qualifiedRepository) {
         Names.Qualified name = Names.split(qualifiedRepository);
-        return Json.createObjectBuilder().add("registryId", name.accountId()).add("repositoryName", name.name());
+        return JSON.createObjectBuilder().add("registryId", name.accountId()).add("repositoryName", name.name());
     }
 
     /** ECR's timestamps: epoch seconds, with a fraction. */

@@ -1,5 +1,7 @@
 package io.berth.ecr;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.ecr.EcrApi.Call;
 import io.berth.registry.ImageListing;
 import io.berth.registry.ImageListing.ImageDetails;
@@ -11,7 +13,6 @@ import io.berth.registry.StoredManifest;
 import io.berth.security.AccessControl;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -42,7 +43,7 @@ public class ImageOperations {
     /** An image id from a request: digest, tag, or both. */
     record ImageId(String digest, String tag) {
         JsonObjectBuilder json() {
-            JsonObjectBuilder id = Json.createObjectBuilder();
+            JsonObjectBuilder id = JSON.createObjectBuilder();
             if (digest != null) {
                 id.add("imageDigest", digest);
             }
@@ -56,8 +57,8 @@ public class ImageOperations {
     JsonObjectBuilder describeImages(Call call) {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:DescribeImages", repository, call.origin());
-        JsonArrayBuilder details = Json.createArrayBuilder();
-        JsonObjectBuilder output = Json.createObjectBuilder();
+        JsonArrayBuilder details = JSON.createArrayBuilder();
+        JsonObjectBuilder output = JSON.createObjectBuilder();
         if (call.input().containsKey("imageIds")) {
             if (call.input().containsKey("maxResults") || call.input().containsKey("nextToken")) {
                 // ECR's API: maxResults and nextToken "can't be used when you specify images with imageIds".
@@ -90,7 +91,7 @@ public class ImageOperations {
     }
 
     private static JsonObjectBuilder describe(String repository, ImageDetails image) {
-        JsonArrayBuilder tags = Json.createArrayBuilder();
+        JsonArrayBuilder tags = JSON.createArrayBuilder();
         image.tags().forEach(tags::add);
         JsonObjectBuilder out = EcrApi.repositoryIdentity(repository)
                 .add("imageDigest", image.digest())
@@ -113,8 +114,8 @@ public class ImageOperations {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:BatchGetImage", repository, call.origin());
         List<String> accepted = strings(call.input(), "acceptedMediaTypes");
-        JsonArrayBuilder found = Json.createArrayBuilder();
-        JsonArrayBuilder failures = Json.createArrayBuilder();
+        JsonArrayBuilder found = JSON.createArrayBuilder();
+        JsonArrayBuilder failures = JSON.createArrayBuilder();
         for (ImageId id : imageIds(call.input())) {
             try {
                 ImageDetails image = images.find(repository, id.digest(), id.tag());
@@ -131,14 +132,14 @@ public class ImageOperations {
                 failures.add(failure(id, e));
             }
         }
-        return Json.createObjectBuilder().add("images", found).add("failures", failures);
+        return JSON.createObjectBuilder().add("images", found).add("failures", failures);
     }
 
     JsonObjectBuilder batchDeleteImage(Call call) {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:BatchDeleteImage", repository, call.origin());
-        JsonArrayBuilder deleted = Json.createArrayBuilder();
-        JsonArrayBuilder failures = Json.createArrayBuilder();
+        JsonArrayBuilder deleted = JSON.createArrayBuilder();
+        JsonArrayBuilder failures = JSON.createArrayBuilder();
         String actor = call.caller().getName();
         for (ImageId id : imageIds(call.input())) {
             try {
@@ -151,7 +152,7 @@ public class ImageOperations {
                 failures.add(failure(id, e));
             }
         }
-        return Json.createObjectBuilder().add("imageIds", deleted).add("failures", failures);
+        return JSON.createObjectBuilder().add("imageIds", deleted).add("failures", failures);
     }
 
     JsonObjectBuilder putImage(Call call) {
@@ -181,7 +182,7 @@ public class ImageOperations {
                 default -> RepositoryInput.invalid("imageManifest", e.getMessage());
             };
         }
-        return Json.createObjectBuilder().add("image", EcrApi.repositoryIdentity(repository)
+        return JSON.createObjectBuilder().add("image", EcrApi.repositoryIdentity(repository)
                 .add("imageId", new ImageId(contentDigest, tag).json())
                 .add("imageManifest", manifest)
                 .add("imageManifestMediaType", mediaType));
@@ -216,7 +217,7 @@ public class ImageOperations {
     }
 
     private static JsonObjectBuilder failure(ImageId id, String code, String reason) {
-        return Json.createObjectBuilder().add("imageId", id.json()).add("failureCode", code)
+        return JSON.createObjectBuilder().add("imageId", id.json()).add("failureCode", code)
                 .add("failureReason", reason);
     }
 }

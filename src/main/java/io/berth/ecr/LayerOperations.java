@@ -1,5 +1,7 @@
 package io.berth.ecr;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.ecr.EcrApi.Call;
 import io.berth.registry.BlobInfo;
 import io.berth.registry.Blobs;
@@ -15,7 +17,6 @@ import io.berth.security.DownloadUrls;
 import io.berth.storage.Digest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -56,8 +57,8 @@ public class LayerOperations {
     JsonObjectBuilder batchCheckLayerAvailability(Call call) {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:BatchCheckLayerAvailability", repository, call.origin());
-        JsonArrayBuilder layers = Json.createArrayBuilder();
-        JsonArrayBuilder failures = Json.createArrayBuilder();
+        JsonArrayBuilder layers = JSON.createArrayBuilder();
+        JsonArrayBuilder failures = JSON.createArrayBuilder();
         for (JsonString value : call.input().getJsonArray("layerDigests").getValuesAs(JsonString.class)) {
             String text = value.getString();
             if (text.isEmpty()) {
@@ -71,7 +72,7 @@ public class LayerOperations {
                 failures.add(layerFailure(text, "InvalidLayerDigest", "The layer digest is not valid"));
                 continue;
             }
-            JsonObjectBuilder layer = Json.createObjectBuilder().add("layerDigest", text);
+            JsonObjectBuilder layer = JSON.createObjectBuilder().add("layerDigest", text);
             try {
                 BlobInfo blob = blobs.stat(repository, digest);
                 layers.add(layer.add("layerAvailability", "AVAILABLE").add("layerSize", blob.size()));
@@ -82,14 +83,14 @@ public class LayerOperations {
                 layers.add(layer.add("layerAvailability", "UNAVAILABLE"));
             }
         }
-        return Json.createObjectBuilder().add("layers", layers).add("failures", failures);
+        return JSON.createObjectBuilder().add("layers", layers).add("failures", failures);
     }
 
     JsonObjectBuilder initiateLayerUpload(Call call) {
         String repository = call.repository();
         accessControl.require(call.caller(), "ecr:InitiateLayerUpload", repository, call.origin());
         UploadState upload = uploads.start(repository, call.caller().getName());
-        return Json.createObjectBuilder().add("uploadId", upload.id()).add("partSize", PART_SIZE);
+        return JSON.createObjectBuilder().add("uploadId", upload.id()).add("partSize", PART_SIZE);
     }
 
     JsonObjectBuilder uploadLayerPart(Call call) {
@@ -183,7 +184,7 @@ public class LayerOperations {
                     + " does not exist in the repository");
         }
         String path = "/v2/" + repository + "/blobs/" + digest;
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("downloadUrl", call.proxyEndpoint() + path + "?" + downloadUrls.sign(call.caller(), path))
                 .add("layerDigest", digest.toString());
     }
@@ -196,25 +197,25 @@ public class LayerOperations {
         List<String> types = filter == null || !filter.containsKey("artifactTypes") ? null
                 : filter.getJsonArray("artifactTypes").getValuesAs(JsonString.class).stream()
                 .map(JsonString::getString).toList();
-        JsonArrayBuilder referrers = Json.createArrayBuilder();
+        JsonArrayBuilder referrers = JSON.createArrayBuilder();
         for (Referrer referrer : manifests.referrers(repository, Reference.parseDigest(digest), null)) {
             if (types != null && !types.contains(referrer.artifactType())) {
                 continue;
             }
-            JsonObjectBuilder out = Json.createObjectBuilder().add("digest", referrer.digest())
+            JsonObjectBuilder out = JSON.createObjectBuilder().add("digest", referrer.digest())
                     .add("mediaType", referrer.mediaType()).add("size", referrer.size())
                     .add("artifactStatus", "ACTIVE");
             if (referrer.artifactType() != null) {
                 out.add("artifactType", referrer.artifactType());
             }
             if (referrer.annotationsJson() != null) {
-                try (JsonReader reader = Json.createReader(new StringReader(referrer.annotationsJson()))) {
+                try (JsonReader reader = JSON.createReader(new StringReader(referrer.annotationsJson()))) {
                     out.add("annotations", reader.readObject());
                 }
             }
             referrers.add(out);
         }
-        return Json.createObjectBuilder().add("referrers", referrers);
+        return JSON.createObjectBuilder().add("referrers", referrers);
     }
 
     private static EcrException uploadNotFound(String uploadId) {
@@ -222,7 +223,7 @@ public class LayerOperations {
     }
 
     private static JsonObjectBuilder layerFailure(String digest, String code, String reason) {
-        return Json.createObjectBuilder().add("layerDigest", digest).add("failureCode", code)
+        return JSON.createObjectBuilder().add("layerDigest", digest).add("failureCode", code)
                 .add("failureReason", reason);
     }
 }

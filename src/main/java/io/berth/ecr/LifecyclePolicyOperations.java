@@ -1,5 +1,7 @@
 package io.berth.ecr;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.ecr.EcrApi.Call;
 import io.berth.lifecycle.LifecyclePolicy;
 import io.berth.lifecycle.LifecyclePolicyException;
@@ -11,7 +13,6 @@ import io.berth.registry.Repository;
 import io.berth.security.AccessControl;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import java.util.List;
@@ -110,22 +111,22 @@ public class LifecyclePolicyOperations {
         int offset = ids != null ? 0 : pageTokens.readOffset(call.string("nextToken"), "GetLifecyclePolicyPreview",
                 scope);
         int end = ids != null ? results.size() : Math.min(results.size(), offset + limit);
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JSON.createArrayBuilder();
         for (LifecyclePreviews.Result result : results.subList(Math.min(offset, end), end)) {
-            JsonArrayBuilder tags = Json.createArrayBuilder();
+            JsonArrayBuilder tags = JSON.createArrayBuilder();
             result.tags().forEach(tags::add);
-            list.add(Json.createObjectBuilder()
+            list.add(JSON.createObjectBuilder()
                     .add("imageTags", tags)
                     .add("imageDigest", result.digest())
                     .add("imagePushedAt", EcrApi.epochSeconds(result.pushedAt().toEpochMilli()))
-                    .add("action", Json.createObjectBuilder().add("type", "EXPIRE"))
+                    .add("action", JSON.createObjectBuilder().add("type", "EXPIRE"))
                     .add("appliedRulePriority", result.rulePriority()));
         }
         JsonObjectBuilder output = EcrApi.repositoryIdentity(repository)
                 .add("lifecyclePolicyText", preview.policyText())
                 .add("status", preview.status())
                 .add("previewResults", list)
-                .add("summary", Json.createObjectBuilder().add("expiringImageTotalCount", preview.expiring()));
+                .add("summary", JSON.createObjectBuilder().add("expiringImageTotalCount", preview.expiring()));
         if (end < results.size()) {
             output.add("nextToken", pageTokens.write("GetLifecyclePolicyPreview", scope, end));
         }

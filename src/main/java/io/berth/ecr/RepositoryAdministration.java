@@ -1,5 +1,7 @@
 package io.berth.ecr;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.ecr.EcrApi.Call;
 import io.berth.registry.Names;
 import io.berth.registry.Repositories;
@@ -12,7 +14,6 @@ import io.berth.security.policy.PolicyException;
 import io.berth.security.policy.PolicyKind;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -50,8 +51,8 @@ public class RepositoryAdministration {
                 current.kmsKey()), call.caller().getName());
         JsonObjectBuilder out = EcrApi.repositoryIdentity(repository).add("imageTagMutability", updated.tagMutability());
         if (!updated.mutabilityExclusions().isEmpty()) {
-            JsonArrayBuilder filters = Json.createArrayBuilder();
-            updated.mutabilityExclusions().forEach(f -> filters.add(Json.createObjectBuilder()
+            JsonArrayBuilder filters = JSON.createArrayBuilder();
+            updated.mutabilityExclusions().forEach(f -> filters.add(JSON.createObjectBuilder()
                     .add("filterType", "WILDCARD").add("filter", f)));
             out.add("imageTagMutabilityExclusionFilters", filters);
         }
@@ -66,7 +67,7 @@ public class RepositoryAdministration {
                 current.mutabilityExclusions(), scanOnPush, current.encryptionType(), current.kmsKey()),
                 call.caller().getName());
         return EcrApi.repositoryIdentity(repository).add("imageScanningConfiguration",
-                Json.createObjectBuilder().add("scanOnPush", scanOnPush));
+                JSON.createObjectBuilder().add("scanOnPush", scanOnPush));
     }
 
     JsonObjectBuilder tagResource(Call call) {
@@ -76,7 +77,7 @@ public class RepositoryAdministration {
                 AccessControl.requestTags(tags));
         repositories.tag(repository, tags, RepositoryInput.MAX_TAGS, call.caller().getName());
         accessControl.forget(repository);
-        return Json.createObjectBuilder();
+        return JSON.createObjectBuilder();
     }
 
     JsonObjectBuilder untagResource(Call call) {
@@ -87,23 +88,23 @@ public class RepositoryAdministration {
                 Map.of("aws:TagKeys", names));
         repositories.untag(repository, names, call.caller().getName());
         accessControl.forget(repository);
-        return Json.createObjectBuilder();
+        return JSON.createObjectBuilder();
     }
 
     JsonObjectBuilder listTagsForResource(Call call) {
         String repository = repositoryOf(call.required("resourceArn"));
         accessControl.require(call.caller(), "ecr:ListTagsForResource", repository, call.origin());
-        JsonArrayBuilder tags = Json.createArrayBuilder();
+        JsonArrayBuilder tags = JSON.createArrayBuilder();
         Repository found = repositories.require(repository);
-        repositories.resourceTags(found).forEach((key, value) -> tags.add(Json.createObjectBuilder()
+        repositories.resourceTags(found).forEach((key, value) -> tags.add(JSON.createObjectBuilder()
                 .add("Key", key).add("Value", value)));
-        return Json.createObjectBuilder().add("tags", tags);
+        return JSON.createObjectBuilder().add("tags", tags);
     }
 
     JsonObjectBuilder describeRegistry(Call call) {
         accessControl.requireAccountAction(call.caller(), "ecr:DescribeRegistry", call.origin());
-        return Json.createObjectBuilder().add("registryId", call.caller().accountId())
-                .add("replicationConfiguration", Json.createObjectBuilder().add("rules", Json.createArrayBuilder()));
+        return JSON.createObjectBuilder().add("registryId", call.caller().accountId())
+                .add("replicationConfiguration", JSON.createObjectBuilder().add("rules", JSON.createArrayBuilder()));
     }
 
     JsonObjectBuilder putRegistryPolicy(Call call) {
@@ -115,12 +116,12 @@ public class RepositoryAdministration {
             throw RepositoryInput.invalid("policyText", "Invalid registry policy provided: " + e.getMessage());
         }
         repositories.setRegistryPolicy(call.caller().accountId(), policy, call.caller().getName());
-        return Json.createObjectBuilder().add("registryId", call.caller().accountId()).add("policyText", policy);
+        return JSON.createObjectBuilder().add("registryId", call.caller().accountId()).add("policyText", policy);
     }
 
     JsonObjectBuilder getRegistryPolicy(Call call) {
         accessControl.requireAccountAction(call.caller(), "ecr:GetRegistryPolicy", call.origin());
-        return Json.createObjectBuilder().add("registryId", call.caller().accountId())
+        return JSON.createObjectBuilder().add("registryId", call.caller().accountId())
                 .add("policyText", requireRegistryPolicy(call));
     }
 
@@ -128,7 +129,7 @@ public class RepositoryAdministration {
         accessControl.requireAccountAction(call.caller(), "ecr:DeleteRegistryPolicy", call.origin());
         String policy = repositories.setRegistryPolicy(call.caller().accountId(), null, call.caller().getName())
                 .orElseThrow();
-        return Json.createObjectBuilder().add("registryId", call.caller().accountId()).add("policyText", policy);
+        return JSON.createObjectBuilder().add("registryId", call.caller().accountId()).add("policyText", policy);
     }
 
     private String requireRegistryPolicy(Call call) {

@@ -1,8 +1,9 @@
 package io.berth.lifecycle;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.registry.TagPatterns;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -46,7 +47,7 @@ public final class LifecyclePolicy {
             throw new LifecyclePolicyException("policy is missing");
         }
         JsonValue root;
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             root = reader.readValue();
         } catch (JsonException e) {
             throw new LifecyclePolicyException("policy is not valid JSON: " + e.getMessage());

@@ -1,7 +1,8 @@
 package io.berth.registry;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.storage.Digest;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -61,7 +62,7 @@ public final class ManifestParser {
     }
 
     private static JsonObject readObject(byte[] content) {
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(content))) {
+        try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(content))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw invalid("a manifest is a JSON object");

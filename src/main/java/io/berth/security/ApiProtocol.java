@@ -1,7 +1,8 @@
 package io.berth.security;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.audit.AuditEntry;
-import jakarta.json.Json;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -130,7 +131,7 @@ enum ApiProtocol {
     }
 
     private static String json(String code, String message) {
-        return Json.createObjectBuilder().add("__type", code).add("message", message).build().toString();
+        return JSON.createObjectBuilder().add("__type", code).add("message", message).build().toString();
     }
 
     private static String xmlError(String code, String message) {
@@ -173,7 +174,7 @@ enum ApiProtocol {
     }
 
     private static String ociError(String code, String message) {
-        return Json.createObjectBuilder().add("errors", Json.createArrayBuilder().add(Json.createObjectBuilder()
+        return JSON.createObjectBuilder().add("errors", JSON.createArrayBuilder().add(JSON.createObjectBuilder()
                 .add("code", code).add("message", message))).build().toString();
     }
 

@@ -1,6 +1,7 @@
 package io.berth.webhooks;
 
-import jakarta.json.Json;
+import static io.berth.platform.Jsonp.JSON;
+
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -26,7 +27,7 @@ public final class EventPattern {
     /** Parses and checks a pattern; IllegalArgumentException saying what is wrong. */
     public static EventPattern parse(String text) {
         JsonValue value;
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(text))) {
             value = reader.readValue();
         } catch (JsonException | IllegalStateException e) {
             throw new IllegalArgumentException("the event pattern is not JSON");

@@ -1,10 +1,11 @@
 package io.berth.webhooks;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.platform.Leases;
 import io.berth.security.SecretBox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonReader;
 import java.io.StringReader;
 import java.net.URI;
@@ -77,7 +78,7 @@ public class WebhookSender {
     private HttpRequest request(WebhookDeliveries.Due delivery) {
         byte[] body = delivery.payload().getBytes(StandardCharsets.UTF_8);
         String eventId;
-        try (JsonReader reader = Json.createReader(new StringReader(delivery.payload()))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(delivery.payload()))) {
             eventId = reader.readObject().getString("id");
         }
         return HttpRequest.newBuilder(URI.create(delivery.url())).timeout(Duration.ofSeconds(10))

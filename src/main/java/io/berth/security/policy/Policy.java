@@ -1,6 +1,7 @@
 package io.berth.security.policy;
 
-import jakarta.json.Json;
+import static io.berth.platform.Jsonp.JSON;
+
 import jakarta.json.JsonConfig;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -24,7 +25,7 @@ public final class Policy {
     private static final List<String> MEMBERS = List.of("Version", "Id", "Statement");
     private static final Set<String> VERSIONS = Set.of("2012-10-17", "2008-10-17");
     // Duplicate members are refused: with "Effect" twice, which one counts would depend on the parser.
-    private static final JsonReaderFactory READERS = Json.createReaderFactory(
+    private static final JsonReaderFactory READERS = JSON.createReaderFactory(
             Map.of(JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE));
 
     private final String json;
@@ -141,7 +142,7 @@ public final class Policy {
 
     // JsonReader stops after the first value and would silently ignore a second one; a second pass refuses it.
     private static void requireNothingAfter(String json) {
-        try (JsonParser parser = Json.createParser(new StringReader(json))) {
+        try (JsonParser parser = JSON.createParser(new StringReader(json))) {
             parser.next();
             parser.getValue();
             if (parser.hasNext()) {
