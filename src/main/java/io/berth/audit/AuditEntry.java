@@ -2,7 +2,6 @@ package io.berth.audit;
 
 import jakarta.json.JsonObject;
 import jakarta.servlet.ServletRequest;
-import java.util.UUID;
 
 /**
  * What one request did, as the boundaries and the authentication mechanism learn it, kept with the request (a request
@@ -20,7 +19,7 @@ public final class AuditEntry {
     public static final String BERTH = "berth";
 
     final long time = System.currentTimeMillis();
-    final String requestId = UUID.randomUUID().toString();
+    final String requestId = TimeOrderedIds.next(System.currentTimeMillis());
     String source;
     String name;
     JsonObject parameters;

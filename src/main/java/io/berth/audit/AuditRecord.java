@@ -1,11 +1,11 @@
 package io.berth.audit;
 
-import jakarta.json.Json;
+import static io.berth.platform.Jsonp.JSON;
+
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 
 /**
  * One call as CloudTrail records it ({@code eventVersion} 1.08), with the fields its lookups filter on. {@code json}
@@ -26,14 +26,14 @@ public record AuditRecord(String eventId, long time, String accountId, String ev
     }
 
     static AuditRecord of(AuditEntry entry, String region) {
-        String eventId = UUID.randomUUID().toString();
+        String eventId = TimeOrderedIds.next(entry.time);
         boolean readOnly = readOnly(entry.name);
         String account = entry.identityAccount != null ? entry.identityAccount
                 : entry.repository != null ? accountOf(entry.repository) : entry.attemptedAccount;
         String errorCode = entry.errorCode != null ? entry.errorCode
                 : entry.status >= 400 ? httpError(entry.status) : null;
 
-        JsonObjectBuilder record = Json.createObjectBuilder()
+        JsonObjectBuilder record = JSON.createObjectBuilder()
                 .add("eventVersion", "1.08")
                 .add("userIdentity", identity(entry))
                 .add("eventTime", Instant.ofEpochMilli(entry.time).truncatedTo(ChronoUnit.SECONDS).toString())
@@ -59,14 +59,14 @@ public record AuditRecord(String eventId, long time, String accountId, String ev
             String repositoryAccount = entry.repository.substring(0, slash);
             resourceType = REPOSITORY_TYPE;
             resourceName = entry.repository.substring(slash + 1);
-            record.add("resources", Json.createArrayBuilder().add(Json.createObjectBuilder()
+            record.add("resources", JSON.createArrayBuilder().add(JSON.createObjectBuilder()
                     .add("accountId", repositoryAccount).add("type", resourceType)
                     .add("ARN", "arn:aws:ecr:" + region + ":" + repositoryAccount + ":repository/" + resourceName)));
             account = repositoryAccount;
         } else if (entry.iamUser != null && entry.identityAccount != null) {
             resourceType = USER_TYPE;
             resourceName = entry.iamUser;
-            record.add("resources", Json.createArrayBuilder().add(Json.createObjectBuilder()
+            record.add("resources", JSON.createArrayBuilder().add(JSON.createObjectBuilder()
                     .add("accountId", entry.identityAccount).add("type", resourceType)
                     .add("ARN", "arn:aws:iam::" + entry.identityAccount + ":user/" + resourceName)));
         }
@@ -80,7 +80,7 @@ public record AuditRecord(String eventId, long time, String accountId, String ev
     }
 
     private static JsonObjectBuilder identity(AuditEntry entry) {
-        JsonObjectBuilder identity = Json.createObjectBuilder();
+        JsonObjectBuilder identity = JSON.createObjectBuilder();
         if (entry.identityUser == null) {
             identity.add("type", "Unknown");
             if (entry.attemptedIdentity != null) {

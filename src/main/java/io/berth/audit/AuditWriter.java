@@ -1,7 +1,8 @@
 package io.berth.audit;
 
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,7 +17,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
 
 /**
  * Appends records to the chain in one transaction a batch, with the chain's head locked: one JDBC batch of inserts,
@@ -27,12 +27,17 @@ class AuditWriter {
 
     static final String GENESIS = "0".repeat(64);
 
-    @Resource(lookup = "java:app/jdbc/berth")
-    DataSource dataSource;
+    /**
+     * JDBC through JPA's connection: the transaction's own. A connection taken from the data source directly is not
+     * enlisted in the JTA transaction here (Payara, in a timer's thread): every statement would commit on its own.
+     */
+    @PersistenceContext
+    EntityManager em;
 
     @Transactional
     void write(List<AuditRecord> batch) {
-        try (Connection connection = dataSource.getConnection()) {
+        try {
+            Connection connection = em.unwrap(Connection.class);
             long id;
             String hash;
             try (PreparedStatement head = connection.prepareStatement(

@@ -1,9 +1,10 @@
 package io.berth.audit;
 
 import io.berth.platform.Leases;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import javax.sql.DataSource;
 
 /** Today's stored bytes, measured hourly (and before a report) by one instance at a time (the {@code usage} lease). */
 @ApplicationScoped
@@ -21,8 +21,9 @@ public class UsageSnapshots {
 
     static final String LEASE = "usage";
 
-    @Resource(lookup = "java:app/jdbc/berth")
-    DataSource dataSource;
+    /** JDBC through JPA's connection, the transaction's own (see {@link AuditWriter#em}). */
+    @PersistenceContext
+    EntityManager em;
 
     @Inject
     Leases leases;
@@ -60,7 +61,8 @@ public class UsageSnapshots {
                 + " JOIN blob b ON b.digest = x.digest GROUP BY x.account_id";
         Map<List<String>, Long> stored = new TreeMap<>((a, b) -> (a.get(0) + "\n" + a.get(1))
                 .compareTo(b.get(0) + "\n" + b.get(1)));
-        try (Connection connection = dataSource.getConnection()) {
+        try {
+            Connection connection = em.unwrap(Connection.class);
             for (String sql : List.of(manifests, repositoryBlobs, accountManifests, accountBlobs)) {
                 try (PreparedStatement query = connection.prepareStatement(sql);
                      ResultSet rows = query.executeQuery()) {
