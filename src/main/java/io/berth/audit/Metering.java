@@ -27,7 +27,7 @@ public class Metering {
         } else if (published.event() instanceof RegistryEvent.BlobUploaded uploaded) {
             add(uploaded, 0, uploaded.size(), 0, 0);
         } else if (published.event() instanceof RegistryEvent.ImagePulled pulled) {
-            add(pulled, 0, 0, 1, pulled.bytes());
+            add(pulled, 0, 0, pulled.pulls(), pulled.bytes());
         } else if (published.event() instanceof RegistryEvent.BlobDownloaded downloaded) {
             add(downloaded, 0, 0, 0, downloaded.bytes());
         }

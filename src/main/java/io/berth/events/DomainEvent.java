@@ -7,6 +7,9 @@ package io.berth.events;
  */
 public interface DomainEvent {
 
+    /** The account it happened in. */
+    String accountId();
+
     /** Who did it: the authenticated principal's name, or a job's name ({@code lifecycle}, …). */
     String actor();
 

@@ -14,6 +14,8 @@ import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,7 +24,7 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.MetricUnits;
 
 /**
- * Twice a second: writes the read events waiting in memory to the outbox, then delivers the outbox. Non-persistent
+ * Twice a second: writes the events waiting in memory ({@link PendingEvents}) to the outbox, then delivers the outbox. Non-persistent
  * timers, one per instance (see {@code HousekeepingTimers}); the outbox lease lets one instance deliver.
  */
 @Singleton
@@ -41,7 +43,8 @@ public class EventTimers {
     TimerService timers;
 
     @Inject
-    ReadEvents reads;
+    @Any
+    Instance<PendingEvents> pending;
 
     @Inject
     Outbox outbox;
@@ -83,8 +86,11 @@ public class EventTimers {
     }
 
     private void flushReads() {
-        for (List<DomainEvent> batch = reads.take(FLUSH_BATCH); !batch.isEmpty(); batch = reads.take(FLUSH_BATCH)) {
-            outbox.appendAll(batch);
+        for (PendingEvents events : pending) {
+            for (List<DomainEvent> batch = events.take(FLUSH_BATCH); !batch.isEmpty();
+                    batch = events.take(FLUSH_BATCH)) {
+                outbox.appendAll(batch);
+            }
         }
     }
 }

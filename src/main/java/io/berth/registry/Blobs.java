@@ -1,7 +1,6 @@
 package io.berth.registry;
 
 import io.berth.events.Outbox;
-import io.berth.events.ReadEvents;
 import io.berth.platform.RegistryMetrics;
 import io.berth.storage.BlobStore;
 import io.berth.storage.Digest;
@@ -197,8 +196,7 @@ public class Blobs {
                 sent += n;
             }
         } finally {
-            readEvents.record(new RegistryEvent.BlobDownloaded(repositoryName, digest.toString(), sent, actor,
-                    System.currentTimeMillis()));
+            readEvents.downloaded(repositoryName, digest.toString(), sent, actor, System.currentTimeMillis());
             metrics.pulled(sent);
         }
     }

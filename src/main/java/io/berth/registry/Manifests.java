@@ -1,7 +1,6 @@
 package io.berth.registry;
 
 import io.berth.events.Outbox;
-import io.berth.events.ReadEvents;
 import io.berth.platform.RegistryMetrics;
 import io.berth.storage.Digest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -226,8 +225,8 @@ public class Manifests {
             if (now - recorded > PULL_RECORD_INTERVAL_MS && entry.pullRecordedAt().compareAndSet(recorded, now)) {
                 reads.recordPull(entry.imageId(), now);
             }
-            readEvents.record(new RegistryEvent.ImagePulled(repositoryName, entry.manifest().digest(), reference,
-                    entry.manifest().content().length, actor, now));
+            readEvents.pulled(repositoryName, entry.manifest().digest(), reference,
+                    entry.manifest().content().length, actor, now);
             metrics.pulled(entry.manifest().content().length);
         }
         return entry.manifest();

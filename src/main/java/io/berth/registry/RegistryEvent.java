@@ -12,6 +12,11 @@ public sealed interface RegistryEvent extends DomainEvent {
 
     String repository();
 
+    @Override
+    default String accountId() {
+        return repository().substring(0, repository().indexOf('/'));
+    }
+
     /** Why an image or tag went away. */
     enum Cause {
         /** A user or client deleted it. */
@@ -85,15 +90,18 @@ public sealed interface RegistryEvent extends DomainEvent {
     }
 
     /**
-     * A manifest was read (GET, not HEAD) by tag or digest, {@code bytes} long: a read event, written in batches after
-     * the fact.
+     * A manifest was read (GET, not HEAD) by tag or digest: {@code pulls} times by one caller, {@code bytes} in all,
+     * the last at {@code at}. A read event: reads are added up in memory and written in batches after the fact.
      */
-    record ImagePulled(String repository, String digest, String reference, long bytes, String actor, long at)
-            implements RegistryEvent {
+    record ImagePulled(String repository, String digest, String reference, long pulls, long bytes, String actor,
+                       long at) implements RegistryEvent {
     }
 
-    /** A blob's bytes were sent: {@code bytes} is what went out (a range request sends part of it). */
-    record BlobDownloaded(String repository, String digest, long bytes, String actor, long at)
+    /**
+     * A blob's bytes were sent {@code downloads} times by one caller: {@code bytes} is what went out (a range request
+     * sends part of the blob). A read event, as {@link ImagePulled}.
+     */
+    record BlobDownloaded(String repository, String digest, long downloads, long bytes, String actor, long at)
             implements RegistryEvent {
     }
 }

@@ -1,9 +1,9 @@
 package io.berth.webhooks;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.events.DomainEvent;
 import io.berth.registry.RegistryEvent;
-import io.berth.registry.RegistryPolicyChanged;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
@@ -29,23 +29,12 @@ final class EventBridge {
     private EventBridge() {
     }
 
-    /** The account an event belongs to. */
-    static String account(DomainEvent event) {
-        if (event instanceof RegistryEvent registryEvent) {
-            return registryEvent.repository().substring(0, registryEvent.repository().indexOf('/'));
-        }
-        if (event instanceof RegistryPolicyChanged policy) {
-            return policy.accountId();
-        }
-        return null;
-    }
-
     /**
      * The EventBridge event for a delivered domain event, with an id that stays the same on every delivery; none for
      * a push that its tags announce (each TagMoved is ECR's PUSH with that tag) or an event of no account.
      */
     static Optional<JsonObject> of(long sequence, DomainEvent event, String region) {
-        String account = account(event);
+        String account = event.accountId();
         if (account == null) {
             return Optional.empty();
         }
@@ -68,11 +57,11 @@ final class EventBridge {
         } else {
             source = "berth";
             detailType = event.getClass().getSimpleName();
-            try (JsonReader reader = Json.createReader(new StringReader(JSONB.toJson(event)))) {
-                detail = Json.createObjectBuilder(reader.readObject());
+            try (JsonReader reader = JSON.createReader(new StringReader(JSONB.toJson(event)))) {
+                detail = JSON.createObjectBuilder(reader.readObject());
             }
         }
-        JsonObjectBuilder bridge = Json.createObjectBuilder()
+        JsonObjectBuilder bridge = JSON.createObjectBuilder()
                 .add("version", "0")
                 .add("id", UUID.nameUUIDFromBytes(("berth-event-" + sequence).getBytes()).toString())
                 .add("detail-type", detailType)
@@ -81,16 +70,16 @@ final class EventBridge {
                 .add("time", Instant.ofEpochMilli(event.at()).truncatedTo(ChronoUnit.SECONDS).toString())
                 .add("region", region);
         if (repository != null) {
-            bridge.add("resources", Json.createArrayBuilder().add("arn:aws:ecr:" + region + ":" + account
+            bridge.add("resources", JSON.createArrayBuilder().add("arn:aws:ecr:" + region + ":" + account
                     + ":repository/" + repository));
         } else {
-            bridge.add("resources", Json.createArrayBuilder());
+            bridge.add("resources", JSON.createArrayBuilder());
         }
         return Optional.of(bridge.add("detail", detail).build());
     }
 
     private static JsonObjectBuilder imageAction(String action, String repository, String digest, String tag) {
-        JsonObjectBuilder detail = Json.createObjectBuilder().add("result", "SUCCESS")
+        JsonObjectBuilder detail = JSON.createObjectBuilder().add("result", "SUCCESS")
                 .add("repository-name", repository).add("image-digest", digest).add("action-type", action);
         if (tag != null) {
             detail.add("image-tag", tag);

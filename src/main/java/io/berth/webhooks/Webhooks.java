@@ -161,7 +161,7 @@ public class Webhooks {
 
     /** Queues a delivery for each target the event matches, in the outbox delivery's transaction. */
     void fanOut(@Observes Published published) {
-        String account = EventBridge.account(published.event());
+        String account = published.event().accountId();
         if (account == null) {
             return;
         }

@@ -27,8 +27,8 @@ class EventCodecTest {
                 new RegistryEvent.ImageDeleted(REPO, DIGEST, List.of("a", "b"), "lifecycle", 9L,
                         RegistryEvent.Cause.LIFECYCLE, 7),
                 new RegistryEvent.ImageDeleted(REPO, DIGEST, List.of(), "admin", 9L, RegistryEvent.Cause.USER, null),
-                new RegistryEvent.ImagePulled(REPO, DIGEST, "latest", 12L, "admin", 10L),
-                new RegistryEvent.BlobDownloaded(REPO, DIGEST, 1234L, "admin", 11L));
+                new RegistryEvent.ImagePulled(REPO, DIGEST, "latest", 3L, 36L, "admin", 10L),
+                new RegistryEvent.BlobDownloaded(REPO, DIGEST, 2L, 1234L, "admin", 11L));
         for (RegistryEvent event : events) {
             assertEquals(event, EventCodec.read(EventCodec.type(event), EventCodec.write(event)));
         }

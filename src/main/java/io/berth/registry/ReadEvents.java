@@ -1,0 +1,84 @@
+package io.berth.registry;
+
+import io.berth.events.DomainEvent;
+import io.berth.events.PendingEvents;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reads (manifests pulled, blobs downloaded), counted in memory and written to the outbox by the event timers at
+ * least once a second, so that a pull never waits for a write. Reads of the same thing by the same caller on the same
+ * UTC day are added up between two flushes: under load a flush writes one event per image and caller, not one per
+ * request. A crash loses at most the last second's counts; past {@link #CAPACITY} different things waiting (the
+ * database is down), new reads are counted as dropped rather than filling the heap.
+ */
+@ApplicationScoped
+public class ReadEvents implements PendingEvents {
+
+    static final int CAPACITY = 100_000;
+    private static final long DAY_MILLIS = 86_400_000L;
+
+    /** What reads are added up by; {@code reference} is null for a blob download. */
+    private record Key(boolean download, String repository, String digest, String reference, String actor, long day) {
+    }
+
+    /** Reads so far: how many, their bytes, and when the last one was. */
+    private record Count(long reads, long bytes, long last) {
+
+        Count add(Count more) {
+            return new Count(reads + more.reads, bytes + more.bytes, Math.max(last, more.last));
+        }
+    }
+
+    private final ConcurrentHashMap<Key, Count> waiting = new ConcurrentHashMap<>();
+    private final AtomicLong dropped = new AtomicLong();
+
+    /** A manifest was read by {@code reference} (a tag or the digest): {@code bytes} went out. */
+    public void pulled(String repository, String digest, String reference, long bytes, String actor, long at) {
+        add(new Key(false, repository, digest, reference, actor, at / DAY_MILLIS), bytes, at);
+    }
+
+    /** A blob's bytes went out: all of it, or the part a range asked for. */
+    public void downloaded(String repository, String digest, long bytes, String actor, long at) {
+        add(new Key(true, repository, digest, null, actor, at / DAY_MILLIS), bytes, at);
+    }
+
+    private void add(Key key, long bytes, long at) {
+        if (waiting.size() >= CAPACITY && !waiting.containsKey(key)) {
+            dropped.incrementAndGet();
+            return;
+        }
+        waiting.merge(key, new Count(1, bytes, at), Count::add);
+    }
+
+    /**
+     * Takes up to {@code max} of the waiting counts as events. Each is removed atomically: a read counted meanwhile
+     * starts a new count, for the next flush.
+     */
+    @Override
+    public List<DomainEvent> take(int max) {
+        List<DomainEvent> taken = new ArrayList<>();
+        for (Key key : waiting.keySet()) {
+            if (taken.size() == max) {
+                break;
+            }
+            Count count = waiting.remove(key);
+            if (count != null) {
+                taken.add(key.download()
+                        ? new RegistryEvent.BlobDownloaded(key.repository(), key.digest(), count.reads(),
+                                count.bytes(), key.actor(), count.last())
+                        : new RegistryEvent.ImagePulled(key.repository(), key.digest(), key.reference(),
+                                count.reads(), count.bytes(), key.actor(), count.last()));
+            }
+        }
+        return taken;
+    }
+
+    /** Reads dropped since the start because too many different ones were waiting. */
+    public long dropped() {
+        return dropped.get();
+    }
+}
