@@ -1,5 +1,7 @@
 package io.berth.iam;
 
+import static io.berth.platform.Jsonp.JSON;
+
 import io.berth.audit.AuditEntry;
 import io.berth.audit.Redaction;
 import io.berth.awsmodel.InputValidator;
@@ -15,7 +17,6 @@ import io.berth.security.InlinePolicy.OwnerKind;
 import io.berth.security.User;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -61,6 +62,11 @@ public class IamApi {
             return caller.accountId();
         }
 
+        /** Who makes the change, as domain events name it. */
+        String actor() {
+            return caller.getName();
+        }
+
         /** {@code UserName}, or the caller's own name when absent (as IAM's key and user actions default). */
         String userNameOrOwn() {
             String name = form.getFirst("UserName");
@@ -72,29 +78,30 @@ public class IamApi {
             Map.entry("CreateUser", this::createUser),
             Map.entry("GetUser", this::getUser),
             Map.entry("ListUsers", this::listUsers),
-            Map.entry("DeleteUser", (c, x) -> identities.deleteUser(c.account(), c.param("UserName"))),
+            Map.entry("DeleteUser", (c, x) -> identities.deleteUser(c.account(), c.param("UserName"), c.actor())),
             Map.entry("CreateLoginProfile", (c, x) -> setPassword(c, x, true)),
             Map.entry("UpdateLoginProfile", (c, x) -> setPassword(c, x, false)),
-            Map.entry("DeleteLoginProfile", (c, x) -> identities.deletePassword(c.account(), c.param("UserName"))),
+            Map.entry("DeleteLoginProfile", (c, x) -> identities.deletePassword(c.account(), c.param("UserName"),
+                    c.actor())),
             Map.entry("CreateAccessKey", this::createAccessKey),
             Map.entry("ListAccessKeys", this::listAccessKeys),
             Map.entry("UpdateAccessKey", this::updateAccessKey),
             Map.entry("DeleteAccessKey", (c, x) -> identities.deleteAccessKey(c.account(), c.userNameOrOwn(),
-                    c.param("AccessKeyId"))),
+                    c.param("AccessKeyId"), c.actor())),
             Map.entry("CreateGroup", this::createGroup),
             Map.entry("AddUserToGroup", (c, x) -> identities.setMembership(c.account(), c.param("GroupName"),
-                    c.param("UserName"), true)),
+                    c.param("UserName"), true, c.actor())),
             Map.entry("RemoveUserFromGroup", (c, x) -> identities.setMembership(c.account(), c.param("GroupName"),
-                    c.param("UserName"), false)),
+                    c.param("UserName"), false, c.actor())),
             Map.entry("PutUserPolicy", (c, x) -> identities.putPolicy(OwnerKind.USER, c.account(),
-                    c.param("UserName"), c.param("PolicyName"), c.param("PolicyDocument"))),
+                    c.param("UserName"), c.param("PolicyName"), c.param("PolicyDocument"), c.actor())),
             Map.entry("GetUserPolicy", this::getUserPolicy),
             Map.entry("DeleteUserPolicy", (c, x) -> identities.deletePolicy(OwnerKind.USER, c.account(),
-                    c.param("UserName"), c.param("PolicyName"))),
+                    c.param("UserName"), c.param("PolicyName"), c.actor())),
             Map.entry("PutGroupPolicy", (c, x) -> identities.putPolicy(OwnerKind.GROUP, c.account(),
-                    c.param("GroupName"), c.param("PolicyName"), c.param("PolicyDocument"))),
+                    c.param("GroupName"), c.param("PolicyName"), c.param("PolicyDocument"), c.actor())),
             Map.entry("DeleteGroupPolicy", (c, x) -> identities.deletePolicy(OwnerKind.GROUP, c.account(),
-                    c.param("GroupName"), c.param("PolicyName"))),
+                    c.param("GroupName"), c.param("PolicyName"), c.actor())),
             Map.entry("CreateAccount", this::createAccount));
 
     /** Answers one call and notes it in its audit entry: action, parameters (no passwords), error. */
@@ -150,7 +157,7 @@ public class IamApi {
 
     /** The form's parameters as CloudTrail writes IAM's: without Action and Version, names in lower camel case. */
     private static JsonObject parameters(MultivaluedMap<String, String> form) {
-        JsonObjectBuilder parameters = Json.createObjectBuilder();
+        JsonObjectBuilder parameters = JSON.createObjectBuilder();
         form.forEach((name, values) -> {
             if (!name.equals("Action") && !name.equals("Version") && !name.isEmpty() && !values.isEmpty()) {
                 parameters.add(Character.toLowerCase(name.charAt(0)) + name.substring(1), values.get(0));
@@ -169,7 +176,7 @@ public class IamApi {
     // --- actions ------------------------------------------------------------------------------------------------
 
     private void createUser(Call call, Xml out) {
-        user(out, identities.createUser(call.account(), call.param("UserName"), false));
+        user(out, identities.createUser(call.account(), call.param("UserName"), false, call.actor()));
     }
 
     private void getUser(Call call, Xml out) {
@@ -199,7 +206,7 @@ public class IamApi {
 
     private void setPassword(Call call, Xml out, boolean create) {
         User user = identities.requireUser(call.account(), call.param("UserName"));
-        identities.setPassword(user, call.param("Password"), create);
+        identities.setPassword(user, call.param("Password"), create, call.actor());
         if (create) {
             out.open("LoginProfile").text("UserName", user.name()).time("CreateDate", System.currentTimeMillis())
                     .text("PasswordResetRequired", "false").close("LoginProfile");
@@ -207,9 +214,10 @@ public class IamApi {
     }
 
     private void createAccessKey(Call call, Xml out) {
-        Identities.NewAccessKey created = identities.createAccessKey(call.account(), call.userNameOrOwn());
+        Identities.NewAccessKey created = identities.createAccessKey(call.account(), call.userNameOrOwn(),
+                call.actor());
         // Which key was made, never its secret.
-        call.audit().response(Json.createObjectBuilder().add("accessKey", Json.createObjectBuilder()
+        call.audit().response(JSON.createObjectBuilder().add("accessKey", JSON.createObjectBuilder()
                 .add("userName", created.userName()).add("accessKeyId", created.key().id()).add("status", "Active"))
                 .build());
         out.open("AccessKey").text("UserName", created.userName()).text("AccessKeyId", created.key().id())
@@ -231,11 +239,11 @@ public class IamApi {
     private void updateAccessKey(Call call, Xml out) {
         // IAM's model allows only Active and Inactive: checked before this runs.
         identities.setAccessKeyActive(call.account(), call.userNameOrOwn(), call.param("AccessKeyId"),
-                call.param("Status").equals("Active"));
+                call.param("Status").equals("Active"), call.actor());
     }
 
     private void createGroup(Call call, Xml out) {
-        Group group = identities.createGroup(call.account(), call.param("GroupName"));
+        Group group = identities.createGroup(call.account(), call.param("GroupName"), call.actor());
         out.open("Group").text("Path", "/").text("GroupName", group.name()).text("GroupId", group.externalId())
                 .text("Arn", group.arn()).time("CreateDate", group.createdAt()).close("Group");
     }
@@ -256,7 +264,7 @@ public class IamApi {
                     "only administrators of the bootstrap account create accounts");
         }
         User admin = identities.createAccount(call.param("AccountId"), call.form().getFirst("AccountName"),
-                call.param("AdminUserName"), call.param("AdminPassword"));
+                call.param("AdminUserName"), call.param("AdminPassword"), call.actor());
         out.open("Account").text("AccountId", admin.accountId()).close("Account");
         user(out, admin);
     }

@@ -34,6 +34,8 @@ import java.util.logging.Logger;
 public class Bootstrap {
 
     public static final String ADMIN = "admin";
+    /** The actor of what the first start creates. */
+    static final String FIRST_START = "berth";
     private static final Logger LOG = Logger.getLogger(Bootstrap.class.getName());
 
     @Inject
@@ -75,8 +77,8 @@ public class Bootstrap {
             LOG.info(() -> "created administrator '" + ADMIN + "' of account " + accountId
                     + " with the password from BERTH_ADMIN_PASSWORD");
         }
-        User admin = identities.createUser(accountId, ADMIN, true);
-        identities.setPassword(admin, password, true);
+        User admin = identities.createUser(accountId, ADMIN, true, FIRST_START);
+        identities.setPassword(admin, password, true, FIRST_START);
     }
 
     /** The generated password's file goes once the password changes: it would only mislead (and leak the old one). */

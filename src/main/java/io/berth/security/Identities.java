@@ -1,5 +1,6 @@
 package io.berth.security;
 
+import io.berth.events.Outbox;
 import io.berth.security.InlinePolicy.OwnerKind;
 import io.berth.security.policy.Policy;
 import io.berth.security.policy.PolicyException;
@@ -21,7 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * Accounts, users, groups, access keys and inline policies: what the IAM API manages and authentication reads.
- * Every change fires {@link IdentitiesChanged}, so that cached credentials are checked again.
+ * Every change writes its {@link IdentityEvent} to the outbox in its transaction, and fires {@link IdentitiesChanged}
+ * so that cached credentials are checked again. {@code actor} is who made the change (a principal's name).
  */
 @ApplicationScoped
 public class Identities {
@@ -65,6 +67,9 @@ public class Identities {
     SecuritySettings settings;
 
     @Inject
+    Outbox outbox;
+
+    @Inject
     Event<IdentitiesChanged> changed;
 
     @Inject
@@ -95,7 +100,8 @@ public class Identities {
 
     /** Creates an account with its administrator (a Berth extension: IAM itself has no such call). */
     @Transactional
-    public User createAccount(String accountId, String name, String adminName, String adminPassword) {
+    public User createAccount(String accountId, String name, String adminName, String adminPassword,
+                              String actor) {
         if (accountId == null || !ACCOUNT_ID.matcher(accountId).matches()) {
             throw new IdentityException(IdentityProblem.VALIDATION_ERROR, "AccountId must be 12 digits");
         }
@@ -103,9 +109,11 @@ public class Identities {
             throw new IdentityException(IdentityProblem.ENTITY_ALREADY_EXISTS,
                     "Account " + accountId + " already exists.");
         }
-        em.persist(new Account(accountId, name == null ? accountId : name, System.currentTimeMillis()));
-        User admin = createUser(accountId, adminName, true);
-        setPassword(admin, adminPassword, true);
+        Account account = new Account(accountId, name == null ? accountId : name, System.currentTimeMillis());
+        em.persist(account);
+        outbox.append(new IdentityEvent.AccountCreated(accountId, account.name(), actor, System.currentTimeMillis()));
+        User admin = createUser(accountId, adminName, true, actor);
+        setPassword(admin, adminPassword, true, actor);
         return admin;
     }
 
@@ -136,7 +144,7 @@ public class Identities {
     }
 
     @Transactional
-    public User createUser(String accountId, String name, boolean administrator) {
+    public User createUser(String accountId, String name, boolean administrator, String actor) {
         requireName(USER_NAME, "userName", name);
         if (RESERVED_USER_NAMES.stream().anyMatch(name::equalsIgnoreCase)) {
             // "AWS" signs in with login tokens, "anonymous" is the caller of anonymous pulls: a user of either name
@@ -152,13 +160,15 @@ public class Identities {
                 System.currentTimeMillis());
         em.persist(user);
         em.flush();
+        outbox.append(new IdentityEvent.UserCreated(accountId, name, user.externalId(), administrator, actor,
+                user.createdAt()));
         changed.fire(new IdentitiesChanged());
         return user;
     }
 
     /** Deletes a user with its keys, tokens, group memberships and inline policies. */
     @Transactional
-    public void deleteUser(String accountId, String name) {
+    public void deleteUser(String accountId, String name, String actor) {
         User user = requireUser(accountId, name);
         // As IAM: what a user holds is removed first, each on purpose, never as a side effect of deleting the user.
         if (user.passwordHash() != null) {
@@ -177,6 +187,7 @@ public class Identities {
         }
         em.createQuery("DELETE FROM LoginToken t WHERE t.userId = :id").setParameter("id", user.id()).executeUpdate();
         em.remove(user);
+        outbox.append(new IdentityEvent.UserDeleted(accountId, name, actor, System.currentTimeMillis()));
         changed.fire(new IdentitiesChanged());
     }
 
@@ -187,7 +198,7 @@ public class Identities {
 
     /** Removes a user's password (IAM's DeleteLoginProfile), and with it every login token of the user. */
     @Transactional
-    public void deletePassword(String accountId, String name) {
+    public void deletePassword(String accountId, String name, String actor) {
         User user = requireUser(accountId, name);
         if (user.passwordHash() == null) {
             throw new IdentityException(IdentityProblem.NO_SUCH_ENTITY,
@@ -195,13 +206,14 @@ public class Identities {
         }
         user.passwordHash(null);
         em.createQuery("DELETE FROM LoginToken t WHERE t.userId = :id").setParameter("id", user.id()).executeUpdate();
+        outbox.append(new IdentityEvent.PasswordDeleted(accountId, name, actor, System.currentTimeMillis()));
         changed.fire(new IdentitiesChanged());
         passwordChanged.fire(new PasswordChanged(user.accountId(), user.name()));
     }
 
     /** Sets a user's password (IAM's login profile); {@code create} refuses to replace one, update needs one. */
     @Transactional
-    public void setPassword(User detached, String password, boolean create) {
+    public void setPassword(User detached, String password, boolean create, String actor) {
         User user = em.find(User.class, detached.id());
         if (create && user.passwordHash() != null) {
             throw new IdentityException(IdentityProblem.ENTITY_ALREADY_EXISTS,
@@ -218,6 +230,8 @@ public class Identities {
         user.passwordHash(passwordHash.generate(password.toCharArray()));
         // A new password (often: the old one leaked) ends every login token of the user.
         em.createQuery("DELETE FROM LoginToken t WHERE t.userId = :id").setParameter("id", user.id()).executeUpdate();
+        outbox.append(new IdentityEvent.PasswordSet(user.accountId(), user.name(), create, actor,
+                System.currentTimeMillis()));
         changed.fire(new IdentitiesChanged());
         if (!create) {
             passwordChanged.fire(new PasswordChanged(user.accountId(), user.name()));
@@ -243,7 +257,7 @@ public class Identities {
     // --- access keys --------------------------------------------------------------------------------------------
 
     @Transactional
-    public NewAccessKey createAccessKey(String accountId, String userName) {
+    public NewAccessKey createAccessKey(String accountId, String userName, String actor) {
         User user = requireUser(accountId, userName);
         if (accessKeys(user).size() >= MAX_ACCESS_KEYS) {
             throw new IdentityException(IdentityProblem.LIMIT_EXCEEDED,
@@ -253,6 +267,7 @@ public class Identities {
         AccessKey key = new AccessKey("AKIA" + random(UPPER_ALNUM, 16), user.id(), secrets.encrypt(secret),
                 System.currentTimeMillis());
         em.persist(key);
+        outbox.append(new IdentityEvent.AccessKeyCreated(accountId, user.name(), key.id(), actor, key.createdAt()));
         return new NewAccessKey(key, user.name(), secret);
     }
 
@@ -277,22 +292,27 @@ public class Identities {
     }
 
     @Transactional
-    public void setAccessKeyActive(String accountId, String userName, String accessKeyId, boolean active) {
+    public void setAccessKeyActive(String accountId, String userName, String accessKeyId, boolean active,
+                                   String actor) {
         requireKey(accountId, userName, accessKeyId).active(active);
         if (!active) {
             // Tokens obtained through a deactivated key stay dead when the key comes back.
             em.createQuery("DELETE FROM LoginToken t WHERE t.accessKeyId = :key").setParameter("key", accessKeyId)
                     .executeUpdate();
         }
+        outbox.append(new IdentityEvent.AccessKeyStatusChanged(accountId, userName, accessKeyId, active, actor,
+                System.currentTimeMillis()));
         changed.fire(new IdentitiesChanged());
     }
 
     @Transactional
-    public void deleteAccessKey(String accountId, String userName, String accessKeyId) {
+    public void deleteAccessKey(String accountId, String userName, String accessKeyId, String actor) {
         AccessKey key = requireKey(accountId, userName, accessKeyId);
         em.createQuery("DELETE FROM LoginToken t WHERE t.accessKeyId = :key").setParameter("key", key.id())
                 .executeUpdate();
         em.remove(key);
+        outbox.append(new IdentityEvent.AccessKeyDeleted(accountId, userName, accessKeyId, actor,
+                System.currentTimeMillis()));
         changed.fire(new IdentitiesChanged());
     }
 
@@ -317,7 +337,7 @@ public class Identities {
     }
 
     @Transactional
-    public Group createGroup(String accountId, String name) {
+    public Group createGroup(String accountId, String name, String actor) {
         requireName(GROUP_OR_POLICY_NAME, "groupName", name);
         if (findGroup(accountId, name).isPresent()) {
             throw new IdentityException(IdentityProblem.ENTITY_ALREADY_EXISTS,
@@ -325,11 +345,14 @@ public class Identities {
         }
         Group group = new Group(accountId, name, "AGPA" + random(UPPER_ALNUM, 17), System.currentTimeMillis());
         em.persist(group);
+        outbox.append(new IdentityEvent.GroupCreated(accountId, name, group.externalId(), actor,
+                System.currentTimeMillis()));
         return group;
     }
 
     @Transactional
-    public void setMembership(String accountId, String groupName, String userName, boolean member) {
+    public void setMembership(String accountId, String groupName, String userName, boolean member,
+                              String actor) {
         Group group = requireGroup(accountId, groupName);
         User user = requireUser(accountId, userName);
         if (member) {
@@ -337,13 +360,16 @@ public class Identities {
         } else {
             group.members().remove(user);
         }
+        outbox.append(new IdentityEvent.GroupMembershipChanged(accountId, groupName, userName, member, actor,
+                System.currentTimeMillis()));
         changed.fire(new IdentitiesChanged());
     }
 
     // --- inline policies ----------------------------------------------------------------------------------------
 
     @Transactional
-    public void putPolicy(OwnerKind kind, String accountId, String ownerName, String policyName, String document) {
+    public void putPolicy(OwnerKind kind, String accountId, String ownerName, String policyName, String document,
+                          String actor) {
         requireName(GROUP_OR_POLICY_NAME, "policyName", policyName);
         try {
             Policy.validate(document, PolicyKind.IDENTITY);
@@ -367,6 +393,8 @@ public class Identities {
         } else {
             em.persist(new InlinePolicy(kind, ownerId, policyName, document));
         }
+        outbox.append(new IdentityEvent.PolicyPut(accountId, kind, ownerName, policyName, document, actor,
+                System.currentTimeMillis()));
         changed.fire(new IdentitiesChanged());
     }
 
@@ -384,8 +412,10 @@ public class Identities {
     }
 
     @Transactional
-    public void deletePolicy(OwnerKind kind, String accountId, String ownerName, String policyName) {
+    public void deletePolicy(OwnerKind kind, String accountId, String ownerName, String policyName, String actor) {
         em.remove(requirePolicy(kind, accountId, ownerName, policyName));
+        outbox.append(new IdentityEvent.PolicyDeleted(accountId, kind, ownerName, policyName, actor,
+                System.currentTimeMillis()));
         changed.fire(new IdentitiesChanged());
     }
 

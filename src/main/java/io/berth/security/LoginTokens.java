@@ -1,5 +1,6 @@
 package io.berth.security;
 
+import io.berth.events.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -38,6 +39,9 @@ public class LoginTokens {
     @Inject
     Identities identities;
 
+    @Inject
+    Outbox outbox;
+
     @Transactional
     public IssuedToken issue(Caller caller) {
         byte[] secret = new byte[32];
@@ -48,6 +52,8 @@ public class LoginTokens {
         em.createQuery("DELETE FROM LoginToken t WHERE t.expiresAt < :dayAgo")
                 .setParameter("dayAgo", System.currentTimeMillis() - EXPIRED_KEPT_MILLIS).executeUpdate();
         em.persist(new LoginToken(sha256(password), caller.userId(), caller.accessKeyId(), expiresAt.toEpochMilli()));
+        outbox.append(new IdentityEvent.LoginTokenIssued(caller.accountId(), caller.userName(), caller.accessKeyId(),
+                expiresAt.toEpochMilli(), caller.getName(), System.currentTimeMillis()));
         String token = Base64.getEncoder().encodeToString((TOKEN_USER + ":" + password)
                 .getBytes(StandardCharsets.US_ASCII));
         return new IssuedToken(token, expiresAt);

@@ -1,5 +1,6 @@
 package io.berth.it;
 
+import io.berth.events.DomainEvent;
 import io.berth.events.Published;
 import io.berth.registry.RegistryEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,5 +48,20 @@ public class EventRecorder {
             }
         }
         return forRepository(repository);
+    }
+
+    /** The delivered events that match, once there are {@code count} of them (within 15 s). */
+    public List<DomainEvent> await(Predicate<DomainEvent> matching, int count) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        synchronized (delivered) {
+            while (true) {
+                List<DomainEvent> found = deliveries().stream().map(Published::event).filter(matching).toList();
+                long left = deadline - System.currentTimeMillis();
+                if (found.size() >= count || left <= 0) {
+                    return found;
+                }
+                delivered.wait(left);
+            }
+        }
     }
 }

@@ -4,11 +4,13 @@ import static io.berth.it.RegistryHttp.OCI_MANIFEST;
 import static io.berth.it.RegistryHttp.bytes;
 import static io.berth.it.RegistryHttp.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.berth.lifecycle.LifecycleRuns;
-import io.berth.registry.RegistryEvent;
+import io.berth.events.DomainEvent;
 import io.berth.events.Published;
+import io.berth.lifecycle.LifecycleRuns;
 import io.berth.registry.RegistryEvent.BlobDownloaded;
 import io.berth.registry.RegistryEvent.BlobUploaded;
 import io.berth.registry.RegistryEvent.ImageDeleted;
@@ -17,17 +19,33 @@ import io.berth.registry.RegistryEvent.ImagePushed;
 import io.berth.registry.RegistryEvent.RepositoryCreated;
 import io.berth.registry.RegistryEvent.RepositoryDeleted;
 import io.berth.registry.RegistryEvent.TagMoved;
+import io.berth.registry.RegistryEvent;
 import io.berth.registry.Repositories;
 import io.berth.registry.RepositorySettings;
+import io.berth.security.Caller;
+import io.berth.security.Identities;
+import io.berth.security.IdentityEvent;
+import io.berth.security.IdentityException;
+import io.berth.security.InlinePolicy;
+import io.berth.security.LoginTokens;
+import io.berth.security.User;
 import jakarta.annotation.Resource;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -217,6 +235,72 @@ class RegistryEventsIT {
         assertTrue(deleted.stream().allMatch(d -> d.cause() == RegistryEvent.Cause.REPOSITORY_DELETED));
         assertEquals(List.of(List.of("a"), List.of("b")), deleted.stream().map(ImageDeleted::tags).toList());
         assertTrue(events.get(events.size() - 1) instanceof RepositoryDeleted, "the repository goes last");
+    }
+
+    private static final Jsonb JSONB = JsonbBuilder.create();
+
+    @Inject
+    Identities identities;
+
+    @Inject
+    LoginTokens tokens;
+
+    @Test
+    void identityChangesAreEventsWithWhoDidThemAndNoSecret() throws Exception {
+        String account = "000000000000";
+        String admin = account + "/admin";
+        String user = "events-" + System.nanoTime();
+        String password = "events-password-" + System.nanoTime();
+        String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Action\":\"ecr:BatchGetImage\",\"Resource\":\"*\"}]}";
+        identities.createUser(account, user, true, admin); // an administrator: it may make its own key
+        identities.setPassword(identities.requireUser(account, user), password, true, admin);
+        // The user makes its first access key itself, with its password, as over the IAM API.
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:5055/"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", RegistryHttp.basic(user, password))
+                .POST(HttpRequest.BodyPublishers.ofString("Action=CreateAccessKey&Version=2010-05-08")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, created.statusCode(), created.body());
+        String keyId = element(created.body(), "AccessKeyId");
+        String secret = element(created.body(), "SecretAccessKey");
+        identities.createGroup(account, user + "-group", admin);
+        identities.setMembership(account, user + "-group", user, true, admin);
+        identities.putPolicy(InlinePolicy.OwnerKind.USER, account, user, "pull", policy, admin);
+        assertThrows(IdentityException.class, () -> identities.putPolicy(InlinePolicy.OwnerKind.USER, account, user,
+                "broken", "{not a policy", admin), "a refused change");
+        User found = identities.requireUser(account, user);
+        String token = tokens.issue(new Caller(account, found.id(), user, true, List.of(), keyId))
+                .authorizationToken();
+        identities.setAccessKeyActive(account, user, keyId, false, admin);
+        identities.deleteAccessKey(account, user, keyId, admin);
+        identities.deletePolicy(InlinePolicy.OwnerKind.USER, account, user, "pull", admin);
+        identities.setMembership(account, user + "-group", user, false, admin);
+        identities.deletePassword(account, user, admin);
+        identities.deleteUser(account, user, admin);
+
+        List<DomainEvent> events = recorder.await(e -> e instanceof IdentityEvent
+                && JSONB.toJson(e).contains(user), 13);
+        assertEquals(List.of("UserCreated", "PasswordSet", "AccessKeyCreated", "GroupCreated",
+                "GroupMembershipChanged", "PolicyPut", "LoginTokenIssued", "AccessKeyStatusChanged",
+                "AccessKeyDeleted", "PolicyDeleted", "GroupMembershipChanged", "PasswordDeleted", "UserDeleted"),
+                events.stream().map(e -> e.getClass().getSimpleName()).toList(), "the refused change is not there");
+        for (DomainEvent event : events) {
+            assertEquals(account, event.accountId());
+            String json = JSONB.toJson(event);
+            assertFalse(json.contains(password) || json.contains(secret) || json.contains(token), json);
+        }
+        assertEquals(account + "/" + user, events.get(2).actor(), "the user made its own key");
+        assertEquals(admin, events.get(3).actor());
+        assertEquals(keyId, ((IdentityEvent.LoginTokenIssued) events.get(6)).accessKeyId());
+        assertEquals(policy, ((IdentityEvent.PolicyPut) events.get(5)).document());
+    }
+
+    private static String element(String xml, String name) {
+        Matcher m = Pattern.compile("<" + name + ">([^<]*)</" + name + ">").matcher(xml);
+        assertTrue(m.find(), xml);
+        return m.group(1);
     }
 
     @Resource(lookup = "java:app/jdbc/berth")
