@@ -61,6 +61,8 @@ public class AuditTimers {
     void schedule() {
         metrics.gauge("berth_audit_waiting_records", MetricUnits.NONE, "audit records not yet written (written"
                 + " twice a second)", trail::waiting);
+        metrics.gauge("berth_audit_dropped_records", MetricUnits.NONE, "audit records dropped since the start"
+                + " because too many waited (the database could not keep up)", trail::dropped);
         timers.createIntervalTimer(FLUSH_MILLIS, FLUSH_MILLIS, new TimerConfig(FLUSH, false));
         timers.createIntervalTimer(60_000, PRUNE_MILLIS, new TimerConfig(PRUNE, false));
         timers.createIntervalTimer(120_000, 3600_000, new TimerConfig(SNAPSHOT, false));

@@ -24,8 +24,9 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.MetricUnits;
 
 /**
- * Twice a second: writes the events waiting in memory ({@link PendingEvents}) to the outbox, then delivers the outbox. Non-persistent
- * timers, one per instance (see {@code HousekeepingTimers}); the outbox lease lets one instance deliver.
+ * Twice a second: writes the events waiting in memory ({@link PendingEvents}) to the outbox, then delivers the
+ * outbox. Non-persistent timers, one per instance (see {@code HousekeepingTimers}); the outbox lease lets one instance
+ * deliver.
  */
 @Singleton
 @Startup

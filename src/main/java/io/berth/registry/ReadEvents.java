@@ -2,11 +2,15 @@ package io.berth.registry;
 
 import io.berth.events.DomainEvent;
 import io.berth.events.PendingEvents;
+import io.berth.platform.RegistryMetrics;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.metrics.MetricUnits;
 
 /**
  * Reads (manifests pulled, blobs downloaded), counted in memory and written to the outbox by the event timers at
@@ -35,6 +39,15 @@ public class ReadEvents implements PendingEvents {
 
     private final ConcurrentHashMap<Key, Count> waiting = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
+
+    @Inject
+    RegistryMetrics metrics;
+
+    @PostConstruct
+    void registerMetric() {
+        metrics.gauge("berth_read_events_dropped", MetricUnits.NONE, "reads not counted since the start because too"
+                + " many different ones waited (the database could not keep up)", dropped::get);
+    }
 
     /** A manifest was read by {@code reference} (a tag or the digest): {@code bytes} went out. */
     public void pulled(String repository, String digest, String reference, long bytes, String actor, long at) {
@@ -75,10 +88,5 @@ public class ReadEvents implements PendingEvents {
             }
         }
         return taken;
-    }
-
-    /** Reads dropped since the start because too many different ones were waiting. */
-    public long dropped() {
-        return dropped.get();
     }
 }
