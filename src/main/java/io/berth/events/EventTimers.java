@@ -90,7 +90,12 @@ public class EventTimers {
         for (PendingEvents events : pending) {
             for (List<DomainEvent> batch = events.take(FLUSH_BATCH); !batch.isEmpty();
                     batch = events.take(FLUSH_BATCH)) {
-                outbox.appendAll(batch);
+                try {
+                    outbox.appendAll(batch);
+                } catch (RuntimeException e) {
+                    events.restore(batch);
+                    throw e;
+                }
             }
         }
     }

@@ -10,4 +10,7 @@ public interface PendingEvents {
 
     /** Takes up to {@code max} of the waiting events; what is taken is no longer held. */
     List<DomainEvent> take(int max);
+
+    /** Holds again events that were taken but could not be written (the database is down), for the next flush. */
+    void restore(List<DomainEvent> events);
 }

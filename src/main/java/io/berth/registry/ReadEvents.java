@@ -60,11 +60,29 @@ public class ReadEvents implements PendingEvents {
     }
 
     private void add(Key key, long bytes, long at) {
+        add(key, new Count(1, bytes, at));
+    }
+
+    private void add(Key key, Count count) {
         if (waiting.size() >= CAPACITY && !waiting.containsKey(key)) {
-            dropped.incrementAndGet();
+            dropped.addAndGet(count.reads());
             return;
         }
-        waiting.merge(key, new Count(1, bytes, at), Count::add);
+        waiting.merge(key, count, Count::add);
+    }
+
+    @Override
+    public void restore(List<DomainEvent> events) {
+        for (DomainEvent event : events) {
+            if (event instanceof RegistryEvent.ImagePulled pulled) {
+                add(new Key(false, pulled.repository(), pulled.digest(), pulled.reference(), pulled.actor(),
+                        pulled.at() / DAY_MILLIS), new Count(pulled.pulls(), pulled.bytes(), pulled.at()));
+            } else if (event instanceof RegistryEvent.BlobDownloaded downloaded) {
+                add(new Key(true, downloaded.repository(), downloaded.digest(), null, downloaded.actor(),
+                        downloaded.at() / DAY_MILLIS), new Count(downloaded.downloads(), downloaded.bytes(),
+                        downloaded.at()));
+            }
+        }
     }
 
     /**

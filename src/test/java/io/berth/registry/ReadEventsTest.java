@@ -40,6 +40,19 @@ class ReadEventsTest {
     }
 
     @Test
+    void whatCouldNotBeWrittenIsCountedAgainWithTheReadsSince() {
+        ReadEvents reads = new ReadEvents();
+        reads.pulled(REPO, DIGEST, "latest", 100, "000000000000/admin", DAY + 1);
+        List<DomainEvent> taken = reads.take(10);
+        reads.pulled(REPO, DIGEST, "latest", 100, "000000000000/admin", DAY + 5);
+
+        reads.restore(taken);
+
+        assertEquals(List.of(new RegistryEvent.ImagePulled(REPO, DIGEST, "latest", 2, 200, "000000000000/admin",
+                DAY + 5)), reads.take(10));
+    }
+
+    @Test
     void takingAtMostSomeLeavesTheRest() {
         ReadEvents reads = new ReadEvents();
         for (int i = 0; i < 5; i++) {
