@@ -27,6 +27,14 @@ public class ReadEvents implements PendingEvents {
 
     /** What reads are added up by; {@code reference} is null for a blob download. */
     private record Key(boolean download, String repository, String digest, String reference, String actor, long day) {
+
+        static Key pull(String repository, String digest, String reference, String actor, long at) {
+            return new Key(false, repository, digest, reference, actor, at / DAY_MILLIS);
+        }
+
+        static Key download(String repository, String digest, String actor, long at) {
+            return new Key(true, repository, digest, null, actor, at / DAY_MILLIS);
+        }
     }
 
     /** Reads so far: how many, their bytes, and when the last one was. */
@@ -51,16 +59,12 @@ public class ReadEvents implements PendingEvents {
 
     /** A manifest was read by {@code reference} (a tag or the digest): {@code bytes} went out. */
     public void pulled(String repository, String digest, String reference, long bytes, String actor, long at) {
-        add(new Key(false, repository, digest, reference, actor, at / DAY_MILLIS), bytes, at);
+        add(Key.pull(repository, digest, reference, actor, at), new Count(1, bytes, at));
     }
 
     /** A blob's bytes went out: all of it, or the part a range asked for. */
     public void downloaded(String repository, String digest, long bytes, String actor, long at) {
-        add(new Key(true, repository, digest, null, actor, at / DAY_MILLIS), bytes, at);
-    }
-
-    private void add(Key key, long bytes, long at) {
-        add(key, new Count(1, bytes, at));
+        add(Key.download(repository, digest, actor, at), new Count(1, bytes, at));
     }
 
     private void add(Key key, Count count) {
@@ -75,12 +79,11 @@ public class ReadEvents implements PendingEvents {
     public void restore(List<DomainEvent> events) {
         for (DomainEvent event : events) {
             if (event instanceof RegistryEvent.ImagePulled pulled) {
-                add(new Key(false, pulled.repository(), pulled.digest(), pulled.reference(), pulled.actor(),
-                        pulled.at() / DAY_MILLIS), new Count(pulled.pulls(), pulled.bytes(), pulled.at()));
+                add(Key.pull(pulled.repository(), pulled.digest(), pulled.reference(), pulled.actor(), pulled.at()),
+                        new Count(pulled.pulls(), pulled.bytes(), pulled.at()));
             } else if (event instanceof RegistryEvent.BlobDownloaded downloaded) {
-                add(new Key(true, downloaded.repository(), downloaded.digest(), null, downloaded.actor(),
-                        downloaded.at() / DAY_MILLIS), new Count(downloaded.downloads(), downloaded.bytes(),
-                        downloaded.at()));
+                add(Key.download(downloaded.repository(), downloaded.digest(), downloaded.actor(), downloaded.at()),
+                        new Count(downloaded.downloads(), downloaded.bytes(), downloaded.at()));
             }
         }
     }
