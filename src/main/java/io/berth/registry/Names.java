@@ -32,7 +32,16 @@ public final class Names {
         }
     }
 
-    private static final Pattern ACCOUNT_PREFIX = Pattern.compile("([0-9]{12})/(.+)");
+    /** A 12-digit account id, a slash, and more: what a qualified name looks like. */
+    static final Pattern ACCOUNT_PREFIX = Pattern.compile("([0-9]{12})/(.+)");
+
+    /**
+     * Whether a name's first component is a 12-digit account id followed by more: such a name means a repository of
+     * that account ({@link RepositoryName#parse}), not one of the caller's.
+     */
+    public static boolean isAccountPrefixed(String name) {
+        return ACCOUNT_PREFIX.matcher(name).matches();
+    }
 
     public static String qualify(String accountId, String name) {
         return accountId + "/" + name;

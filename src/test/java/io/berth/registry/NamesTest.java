@@ -27,6 +27,16 @@ class NamesTest {
     }
 
     @Test
+    void aFirstComponentOfTwelveDigitsNamesAnAccount() {
+        assertTrue(Names.isAccountPrefixed("000000000000/app"));
+        assertTrue(Names.isAccountPrefixed("123456789012/team/app"));
+        assertFalse(Names.isAccountPrefixed("000000000000"), "an account alone");
+        assertFalse(Names.isAccountPrefixed("00000000000/app"), "eleven digits");
+        assertFalse(Names.isAccountPrefixed("0000000000000/app"), "thirteen digits");
+        assertFalse(Names.isAccountPrefixed("team/000000000000"));
+    }
+
+    @Test
     void tags() {
         assertTrue(Names.isTag("latest"));
         assertTrue(Names.isTag("_v1.2-rc.3"));
