@@ -2,6 +2,7 @@ package io.berth.audit;
 
 import io.berth.events.Published;
 import io.berth.registry.RegistryEvent;
+import io.berth.registry.RepositoryName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
@@ -34,9 +35,9 @@ public class Metering {
     }
 
     private void add(RegistryEvent event, long pushes, long bytesPushed, long pulls, long bytesPulled) {
-        int slash = event.repository().indexOf('/');
-        String account = event.repository().substring(0, slash);
-        String repository = event.repository().substring(slash + 1);
+        RepositoryName name = RepositoryName.parse(event.repository());
+        String account = name.accountId();
+        String repository = name.name();
         java.sql.Date day = java.sql.Date.valueOf(day(event.at()));
         // One writer (the outbox's delivery, one instance at a time): update, else the day's first row.
         int updated = em.createNativeQuery("UPDATE usage_transfer SET pushes = pushes + ?, bytes_pushed ="

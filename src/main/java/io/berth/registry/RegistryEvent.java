@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * What happened in the registry, written to the outbox by the domain services so that audit, metering, webhooks and
  * replication can observe it after commit without the services knowing them. {@code repository} is qualified by its
- * account ({@code 000000000000/team/app}); digests are strings.
+ * account ({@code 000000000000/team/app}, a {@link RepositoryName}'s text: events are JSON in the outbox and to
+ * webhooks, and keep it as a string there); digests are strings.
  */
 public sealed interface RegistryEvent extends DomainEvent {
 
@@ -14,7 +15,7 @@ public sealed interface RegistryEvent extends DomainEvent {
 
     @Override
     default String accountId() {
-        return repository().substring(0, repository().indexOf('/'));
+        return RepositoryName.parse(repository()).accountId();
     }
 
     /** Why an image or tag went away. */

@@ -4,6 +4,7 @@ import static io.berth.platform.Jsonp.JSON;
 
 import io.berth.events.DomainEvent;
 import io.berth.registry.RegistryEvent;
+import io.berth.registry.RepositoryName;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
@@ -41,7 +42,8 @@ final class EventBridge {
         JsonObjectBuilder detail;
         String source = "aws.ecr";
         String detailType = "ECR Image Action";
-        String repository = event instanceof RegistryEvent r ? r.repository().substring(account.length() + 1) : null;
+        RepositoryName name = event instanceof RegistryEvent r ? RepositoryName.parse(r.repository()) : null;
+        String repository = name == null ? null : name.name();
         if (event instanceof RegistryEvent.ImagePushed pushed) {
             if (!pushed.tags().isEmpty()) {
                 return Optional.empty(); // its TagMoved events say PUSH with each tag
@@ -69,9 +71,8 @@ final class EventBridge {
                 .add("account", account)
                 .add("time", Instant.ofEpochMilli(event.at()).truncatedTo(ChronoUnit.SECONDS).toString())
                 .add("region", region);
-        if (repository != null) {
-            bridge.add("resources", JSON.createArrayBuilder().add("arn:aws:ecr:" + region + ":" + account
-                    + ":repository/" + repository));
+        if (name != null) {
+            bridge.add("resources", JSON.createArrayBuilder().add(name.arn(region)));
         } else {
             bridge.add("resources", JSON.createArrayBuilder());
         }
