@@ -1,5 +1,6 @@
 package io.berth.audit;
 
+import io.berth.registry.RepositoryName;
 import jakarta.json.JsonObject;
 import jakarta.servlet.ServletRequest;
 
@@ -27,8 +28,8 @@ public final class AuditEntry {
     String errorCode;
     String errorMessage;
     int status;
-    /** The qualified repository the call was about, if any. */
-    String repository;
+    /** The repository the call was about, if any. */
+    RepositoryName repository;
     /** The IAM user the call was about, if any. */
     String iamUser;
     /** Who tried to sign in when authentication refused the request: a user name or an access key id. */
@@ -84,8 +85,8 @@ public final class AuditEntry {
         return this;
     }
 
-    public AuditEntry repository(String qualifiedName) {
-        this.repository = qualifiedName;
+    public AuditEntry repository(RepositoryName name) {
+        this.repository = name;
         return this;
     }
 

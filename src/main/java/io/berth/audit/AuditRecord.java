@@ -29,7 +29,7 @@ public record AuditRecord(String eventId, long time, String accountId, String ev
         String eventId = TimeOrderedIds.next(entry.time);
         boolean readOnly = readOnly(entry.name);
         String account = entry.identityAccount != null ? entry.identityAccount
-                : entry.repository != null ? accountOf(entry.repository) : entry.attemptedAccount;
+                : entry.repository != null ? entry.repository.accountId() : entry.attemptedAccount;
         String errorCode = entry.errorCode != null ? entry.errorCode
                 : entry.status >= 400 ? httpError(entry.status) : null;
 
@@ -55,13 +55,12 @@ public record AuditRecord(String eventId, long time, String accountId, String ev
         String resourceType = null;
         String resourceName = null;
         if (entry.repository != null) {
-            int slash = entry.repository.indexOf('/');
-            String repositoryAccount = entry.repository.substring(0, slash);
+            String repositoryAccount = entry.repository.accountId();
             resourceType = REPOSITORY_TYPE;
-            resourceName = entry.repository.substring(slash + 1);
+            resourceName = entry.repository.name();
             record.add("resources", JSON.createArrayBuilder().add(JSON.createObjectBuilder()
                     .add("accountId", repositoryAccount).add("type", resourceType)
-                    .add("ARN", "arn:aws:ecr:" + region + ":" + repositoryAccount + ":repository/" + resourceName)));
+                    .add("ARN", entry.repository.arn(region))));
             account = repositoryAccount;
         } else if (entry.iamUser != null && entry.identityAccount != null) {
             resourceType = USER_TYPE;
@@ -96,10 +95,6 @@ public record AuditRecord(String eventId, long time, String accountId, String ev
             identity.add("accessKeyId", entry.accessKeyId);
         }
         return identity.add("userName", entry.identityUser);
-    }
-
-    private static String accountOf(String qualifiedRepository) {
-        return qualifiedRepository == null ? null : qualifiedRepository.substring(0, qualifiedRepository.indexOf('/'));
     }
 
     /** A refusal no boundary named: its HTTP status as a code ({@code NotFound}, {@code MethodNotAllowed}, …). */

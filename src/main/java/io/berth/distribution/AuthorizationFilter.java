@@ -3,6 +3,7 @@ package io.berth.distribution;
 import static io.berth.platform.Jsonp.JSON;
 
 import io.berth.audit.AuditEntry;
+import io.berth.registry.RepositoryName;
 import io.berth.security.AccessControl;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
@@ -42,7 +43,7 @@ public class AuthorizationFilter implements ContainerRequestFilter {
             return;
         }
         MultivaluedMap<String, String> path = context.getUriInfo().getPathParameters();
-        String repository = Callers.repository(request, path.getFirst("name"));
+        RepositoryName repository = Callers.repository(request, path.getFirst("name"));
         // The audit trail names the call after the ECR action that guards it, as ECR's CloudTrail records do.
         AuditEntry.of(request).call(AuditEntry.ECR, guarded.value().substring("ecr:".length()))
                 .repository(repository).parameters(parameters(repository, path));
@@ -50,11 +51,10 @@ public class AuthorizationFilter implements ContainerRequestFilter {
     }
 
     /** A {@code /v2} call's parameters in ECR's names. */
-    private static JsonObject parameters(String repository, MultivaluedMap<String, String> path) {
-        int slash = repository.indexOf('/');
+    private static JsonObject parameters(RepositoryName repository, MultivaluedMap<String, String> path) {
         JsonObjectBuilder parameters = JSON.createObjectBuilder()
-                .add("registryId", repository.substring(0, slash))
-                .add("repositoryName", repository.substring(slash + 1));
+                .add("registryId", repository.accountId())
+                .add("repositoryName", repository.name());
         String reference = path.getFirst("reference");
         if (reference != null) {
             parameters.add(reference.contains(":") ? "imageDigest" : "imageTag", reference);

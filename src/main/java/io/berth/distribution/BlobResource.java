@@ -3,6 +3,7 @@ package io.berth.distribution;
 import io.berth.registry.BlobInfo;
 import io.berth.registry.Blobs;
 import io.berth.registry.Reference;
+import io.berth.registry.RepositoryName;
 import io.berth.storage.Digest;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -39,7 +40,7 @@ public class BlobResource {
     @GET
     public Response get(@PathParam("name") String name, @PathParam("digest") String digest,
                         @HeaderParam("Range") String rangeHeader) {
-        String repository = Callers.repository(request, name);
+        RepositoryName repository = Callers.repository(request, name);
         BlobInfo blob = blobs.stat(repository, Reference.parseDigest(digest));
         if (rangeHeader == null) {
             return headers(Response.ok(stream(repository, blob.digest(), 0, blob.size())), blob)
@@ -65,7 +66,7 @@ public class BlobResource {
                 .header("Accept-Ranges", "bytes");
     }
 
-    private StreamingOutput stream(String repositoryName, Digest digest, long offset, long length) {
+    private StreamingOutput stream(RepositoryName repositoryName, Digest digest, long offset, long length) {
         String actor = Callers.actor(request);
         return out -> blobs.send(repositoryName, digest, offset, length, out, actor);
     }

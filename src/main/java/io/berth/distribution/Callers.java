@@ -1,6 +1,7 @@
 package io.berth.distribution;
 
 import io.berth.registry.Names;
+import io.berth.registry.RepositoryName;
 import io.berth.security.Caller;
 import io.berth.security.ClientOrigin;
 import jakarta.servlet.http.HttpServletRequest;
@@ -34,9 +35,10 @@ final class Callers {
         return of(request).getName();
     }
 
-    /** The qualified ({@code <account>/<name>}) repository a path's name stands for. */
-    static String repository(HttpServletRequest request, String name) {
+    /** The repository a path's name stands for: of the account it names first, else of the caller's account. */
+    static RepositoryName repository(HttpServletRequest request, String name) {
         Names.requireRepositoryName(name);
-        return Names.accountPrefixed(name).isPresent() ? name : Names.qualify(of(request).accountId(), name);
+        return Names.isAccountPrefixed(name) ? RepositoryName.parse(name)
+                : new RepositoryName(of(request).accountId(), name);
     }
 }

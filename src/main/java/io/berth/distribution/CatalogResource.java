@@ -2,8 +2,8 @@ package io.berth.distribution;
 
 import io.berth.audit.AuditEntry;
 import io.berth.registry.Manifests;
-import io.berth.registry.Names;
 import io.berth.registry.Page;
+import io.berth.registry.RepositoryName;
 import io.berth.security.AccessControl;
 import io.berth.security.Caller;
 import jakarta.inject.Inject;
@@ -58,7 +58,7 @@ public class CatalogResource {
                 examined++;
                 after = name;
                 if (accessControl.allowed(caller, "ecr:DescribeRepositories",
-                        Names.qualify(caller.accountId(), name), Callers.origin(request))) {
+                        new RepositoryName(caller.accountId(), name), Callers.origin(request))) {
                     visible.add(name);
                 }
             }

@@ -5,6 +5,7 @@ import io.berth.registry.Blobs;
 import io.berth.registry.Problem;
 import io.berth.registry.Reference;
 import io.berth.registry.RegistryException;
+import io.berth.registry.RepositoryName;
 import io.berth.registry.UploadState;
 import io.berth.security.AccessControl;
 import io.berth.registry.Uploads;
@@ -50,7 +51,7 @@ public class UploadResource {
     public Response start(@PathParam("name") String name, @QueryParam("digest") String digest,
                           @QueryParam("mount") String mount, @QueryParam("from") String from, InputStream body) {
         String actor = Callers.actor(request);
-        String repository = Callers.repository(request, name);
+        RepositoryName repository = Callers.repository(request, name);
         if (mount != null) {
             Digest mounted = Reference.parseDigest(mount);
             // Mounting reads the source: without that right it is not mountable, and the client uploads instead.
@@ -110,7 +111,7 @@ public class UploadResource {
         return Response.noContent().build();
     }
 
-    private boolean mount(String repository, Digest digest, String from, String actor) {
+    private boolean mount(RepositoryName repository, Digest digest, RepositoryName from, String actor) {
         return mayRead(from) && blobs.mount(repository, digest, from, actor);
     }
 
@@ -118,8 +119,8 @@ public class UploadResource {
      * The spec's automatic content discovery for a mount without {@code from}: the first repository of the caller's
      * account that holds the blob and that the caller may read.
      */
-    private boolean mountFromAnywhere(String repository, Digest digest, String actor) {
-        for (String source : blobs.linkedIn(Callers.of(request).accountId(), digest, MOUNT_CANDIDATES)) {
+    private boolean mountFromAnywhere(RepositoryName repository, Digest digest, String actor) {
+        for (RepositoryName source : blobs.linkedIn(Callers.of(request).accountId(), digest, MOUNT_CANDIDATES)) {
             if (mount(repository, digest, source, actor)) {
                 return true;
             }
@@ -127,7 +128,7 @@ public class UploadResource {
         return false;
     }
 
-    private boolean mayRead(String repository) {
+    private boolean mayRead(RepositoryName repository) {
         return accessControl.allowed(Callers.of(request), "ecr:GetDownloadUrlForLayer", repository,
                 Callers.origin(request));
     }

@@ -12,10 +12,10 @@ import io.berth.registry.Names;
 import io.berth.registry.RegistryException;
 import io.berth.registry.Repositories;
 import io.berth.registry.Repository;
+import io.berth.registry.RepositoryName;
 import io.berth.registry.RepositorySettings;
 import io.berth.security.AccessControl;
 import io.berth.security.AccessDeniedException;
-import io.berth.security.Arns;
 import io.berth.security.Caller;
 import io.berth.security.ClientOrigin;
 import io.berth.security.LoginTokens;
@@ -120,15 +120,16 @@ public class EcrApi {
             return input.getString("registryId", caller.accountId());
         }
 
-        String repository() {
+        /** The repository a request's {@code repositoryName} names, in the account of its {@code registryId}. */
+        RepositoryName repository() {
             String name = required("repositoryName");
-            if (!Names.isRepositoryName(name) || Names.accountPrefixed(name).isPresent()) {
-                throw RepositoryInput.invalid("repositoryName", Names.accountPrefixed(name).isPresent()
+            if (!Names.isRepositoryName(name) || Names.isAccountPrefixed(name)) {
+                throw RepositoryInput.invalid("repositoryName", Names.isAccountPrefixed(name)
                         ? "a first component of 12 digits is an account id, not part of a name"
                         : "must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+"
                         + "(?:[._-][a-z0-9]+)*' with at most 255 characters");
             }
-            return Names.qualify(registryId(), name);
+            return new RepositoryName(registryId(), name);
         }
     }
 
@@ -199,7 +200,7 @@ public class EcrApi {
             VALIDATOR.validateJson(operation, input);
             Call call = new Call(caller, input, origin, publicUrl.orElse(proxyEndpoint));
             if (input.get("repositoryName") instanceof JsonString name && Names.isRepositoryName(name.getString())
-                    && Names.accountPrefixed(name.getString()).isEmpty()) {
+                    && !Names.isAccountPrefixed(name.getString())) {
                 audit.repository(call.repository());
             }
             JsonObject output = handler.handle(call).build();
@@ -216,9 +217,8 @@ public class EcrApi {
             return error(400, "AccessDeniedException", e.getMessage());
         } catch (RegistryException e) {
             return switch (e.problem()) {
-                case NAME_UNKNOWN -> error(400, "RepositoryNotFoundException", "The repository with name '"
-                        + Names.split(String.valueOf(e.detail())).name() + "' does not exist in the registry with id '"
-                        + Names.split(String.valueOf(e.detail())).accountId() + "'");
+                // Its message is ECR's already: "The repository with name '…' does not exist in the registry …".
+                case NAME_UNKNOWN -> error(400, "RepositoryNotFoundException", e.getMessage());
                 case REPOSITORY_EXISTS -> error(400, "RepositoryAlreadyExistsException", e.getMessage());
                 case REPOSITORY_NOT_EMPTY -> error(400, "RepositoryNotEmptyException", e.getMessage());
                 case TOO_MANY_TAGS -> error(400, "TooManyTagsException", e.getMessage());
@@ -272,7 +272,7 @@ public class EcrApi {
     // --- operations ---------------------------------------------------------------------------------------------
 
     private JsonObjectBuilder createRepository(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         RepositorySettings settings = RepositoryInput.settings(call.input());
         Map<String, String> tags = RepositoryInput.tags(call.input());
         accessControl.require(call.caller(), "ecr:CreateRepository", repository, call.origin(),
@@ -290,7 +290,7 @@ public class EcrApi {
                         "nextToken and maxResults cannot be used with repositoryNames");
             }
             for (String name : RepositoryInput.names(call.input(), "repositoryNames")) {
-                String repository = Names.qualify(account, name);
+                RepositoryName repository = new RepositoryName(account, name);
                 accessControl.require(call.caller(), "ecr:DescribeRepositories", repository, call.origin());
                 list.add(describe(repositories.require(repository), call));
             }
@@ -301,7 +301,7 @@ public class EcrApi {
         List<Repository> page = repositories.list(account, after, limit + 1);
         JsonObjectBuilder output = JSON.createObjectBuilder();
         for (Repository repository : page.subList(0, Math.min(limit, page.size()))) {
-            if (accessControl.allowed(call.caller(), "ecr:DescribeRepositories", repository.qualifiedName(),
+            if (accessControl.allowed(call.caller(), "ecr:DescribeRepositories", repository.repositoryName(),
                     call.origin())) {
                 list.add(describe(repository, call));
             }
@@ -314,7 +314,7 @@ public class EcrApi {
     }
 
     private JsonObjectBuilder deleteRepository(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:DeleteRepository", repository, call.origin());
 
         JsonObjectBuilder described = describe(repositories.require(repository), call);
@@ -324,7 +324,7 @@ public class EcrApi {
     }
 
     private JsonObjectBuilder listImages(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:ListImages", repository, call.origin());
         ImageListing.TagStatus status = ImageOperations.tagStatus(call.input());
         int limit = RepositoryInput.maxResults(call.input(), 1000);
@@ -355,8 +355,7 @@ public class EcrApi {
             encryption.add("kmsKey", settings.kmsKey());
         }
         JsonObjectBuilder out = JSON.createObjectBuilder()
-                .add("repositoryArn", Arns.repository(securitySettings.region(), repository.accountId(),
-                        repository.name()))
+                .add("repositoryArn", repository.repositoryName().arn(securitySettings.region()))
                 .add("registryId", repository.accountId())
                 .add("repositoryName", repository.name())
                 .add("repositoryUri", host + "/" + repository.accountId() + "/" + repository.name())
@@ -384,7 +383,7 @@ public class EcrApi {
     }
 
     private JsonObjectBuilder setRepositoryPolicy(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:SetRepositoryPolicy", repository, call.origin());
         String policy = call.required("policyText");
         try {
@@ -397,29 +396,29 @@ public class EcrApi {
     }
 
     private JsonObjectBuilder getRepositoryPolicy(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:GetRepositoryPolicy", repository, call.origin());
         return policyOutput(repository, requirePolicy(repository));
     }
 
     private JsonObjectBuilder deleteRepositoryPolicy(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:DeleteRepositoryPolicy", repository, call.origin());
         return policyOutput(repository, repositoryPolicies.set(repository, null, call.caller().getName()).orElseThrow());
     }
 
-    private String requirePolicy(String repository) {
+    private String requirePolicy(RepositoryName repository) {
         return repositoryPolicies.require(repository);
     }
 
-    private static JsonObjectBuilder policyOutput(String repository, String policy) {
+    private static JsonObjectBuilder policyOutput(RepositoryName repository, String policy) {
         return repositoryIdentity(repository).add("policyText", policy);
     }
 
     /** {@code registryId} and {@code repositoryName}, with which most ECR outputs begin. */
-    static JsonObjectBuilder repositoryIdentity(String qualifiedRepository) {
-        Names.Qualified name = Names.split(qualifiedRepository);
-        return JSON.createObjectBuilder().add("registryId", name.accountId()).add("repositoryName", name.name());
+    static JsonObjectBuilder repositoryIdentity(RepositoryName repository) {
+        return JSON.createObjectBuilder().add("registryId", repository.accountId())
+                .add("repositoryName", repository.name());
     }
 
     /** ECR's timestamps: epoch seconds, with a fraction. */

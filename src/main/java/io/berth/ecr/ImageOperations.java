@@ -6,9 +6,9 @@ import io.berth.ecr.EcrApi.Call;
 import io.berth.registry.ImageListing;
 import io.berth.registry.ImageListing.ImageDetails;
 import io.berth.registry.Manifests;
-import io.berth.registry.Names;
 import io.berth.registry.Problem;
 import io.berth.registry.RegistryException;
+import io.berth.registry.RepositoryName;
 import io.berth.registry.StoredManifest;
 import io.berth.security.AccessControl;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,7 +55,7 @@ public class ImageOperations {
     }
 
     JsonObjectBuilder describeImages(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:DescribeImages", repository, call.origin());
         JsonArrayBuilder details = JSON.createArrayBuilder();
         JsonObjectBuilder output = JSON.createObjectBuilder();
@@ -73,7 +73,7 @@ public class ImageOperations {
                     }
                     throw new EcrException("ImageNotFoundException", "The image with imageId "
                             + id.json().build() + " does not exist within the repository with name '"
-                            + Names.split(repository).name() + "'");
+                            + repository.name() + "'");
                 }
             }
             return output.add("imageDetails", details);
@@ -90,7 +90,7 @@ public class ImageOperations {
         return output.add("imageDetails", details);
     }
 
-    private static JsonObjectBuilder describe(String repository, ImageDetails image) {
+    private static JsonObjectBuilder describe(RepositoryName repository, ImageDetails image) {
         JsonArrayBuilder tags = JSON.createArrayBuilder();
         image.tags().forEach(tags::add);
         JsonObjectBuilder out = EcrApi.repositoryIdentity(repository)
@@ -111,7 +111,7 @@ public class ImageOperations {
     }
 
     JsonObjectBuilder batchGetImage(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:BatchGetImage", repository, call.origin());
         List<String> accepted = strings(call.input(), "acceptedMediaTypes");
         JsonArrayBuilder found = JSON.createArrayBuilder();
@@ -136,7 +136,7 @@ public class ImageOperations {
     }
 
     JsonObjectBuilder batchDeleteImage(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:BatchDeleteImage", repository, call.origin());
         JsonArrayBuilder deleted = JSON.createArrayBuilder();
         JsonArrayBuilder failures = JSON.createArrayBuilder();
@@ -156,7 +156,7 @@ public class ImageOperations {
     }
 
     JsonObjectBuilder putImage(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:PutImage", repository, call.origin());
         String manifest = call.required("imageManifest");
         String tag = call.string("imageTag");

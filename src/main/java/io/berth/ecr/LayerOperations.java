@@ -10,6 +10,7 @@ import io.berth.registry.Problem;
 import io.berth.registry.Reference;
 import io.berth.registry.Referrer;
 import io.berth.registry.RegistryException;
+import io.berth.registry.RepositoryName;
 import io.berth.registry.UploadState;
 import io.berth.registry.Uploads;
 import io.berth.security.AccessControl;
@@ -55,7 +56,7 @@ public class LayerOperations {
     DownloadUrls downloadUrls;
 
     JsonObjectBuilder batchCheckLayerAvailability(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:BatchCheckLayerAvailability", repository, call.origin());
         JsonArrayBuilder layers = JSON.createArrayBuilder();
         JsonArrayBuilder failures = JSON.createArrayBuilder();
@@ -87,14 +88,14 @@ public class LayerOperations {
     }
 
     JsonObjectBuilder initiateLayerUpload(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:InitiateLayerUpload", repository, call.origin());
         UploadState upload = uploads.start(repository, call.caller().getName());
         return JSON.createObjectBuilder().add("uploadId", upload.id()).add("partSize", PART_SIZE);
     }
 
     JsonObjectBuilder uploadLayerPart(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:UploadLayerPart", repository, call.origin());
         String uploadId = call.required("uploadId");
         // Required non-negative longs and base64 text: the model says so, and was checked.
@@ -119,7 +120,7 @@ public class LayerOperations {
     }
 
     JsonObjectBuilder completeLayerUpload(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:CompleteLayerUpload", repository, call.origin());
         String uploadId = call.required("uploadId");
         JsonArray digests = call.input().getJsonArray("layerDigests");
@@ -165,7 +166,7 @@ public class LayerOperations {
     }
 
     JsonObjectBuilder getDownloadUrlForLayer(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:GetDownloadUrlForLayer", repository, call.origin());
         String text = call.required("layerDigest");
         Digest digest;
@@ -190,7 +191,7 @@ public class LayerOperations {
     }
 
     JsonObjectBuilder listImageReferrers(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:ListImageReferrers", repository, call.origin());
         String digest = call.input().getJsonObject("subjectId").getString("imageDigest");
         JsonObject filter = call.input().getJsonObject("filter");

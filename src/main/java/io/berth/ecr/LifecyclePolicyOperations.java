@@ -7,9 +7,9 @@ import io.berth.lifecycle.LifecyclePolicy;
 import io.berth.lifecycle.LifecyclePolicyException;
 import io.berth.lifecycle.LifecyclePreviews;
 import io.berth.registry.ImageListing;
-import io.berth.registry.Names;
 import io.berth.registry.Repositories;
 import io.berth.registry.Repository;
+import io.berth.registry.RepositoryName;
 import io.berth.security.AccessControl;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,7 +40,7 @@ public class LifecyclePolicyOperations {
     PageTokens pageTokens;
 
     JsonObjectBuilder putLifecyclePolicy(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:PutLifecyclePolicy", repository, call.origin());
         String text = validPolicy(call.required("lifecyclePolicyText"));
         repositories.setLifecyclePolicy(repository, text, call.caller().getName());
@@ -59,7 +59,7 @@ public class LifecyclePolicyOperations {
     }
 
     JsonObjectBuilder getLifecyclePolicy(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:GetLifecyclePolicy", repository, call.origin());
         Repository stored = requirePolicy(repository);
         JsonObjectBuilder output = EcrApi.repositoryIdentity(repository)
@@ -72,7 +72,7 @@ public class LifecyclePolicyOperations {
 
     /** Previews the policy given, or the stored one, in the background (IN_PROGRESS until it is done). */
     JsonObjectBuilder startLifecyclePolicyPreview(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:StartLifecyclePolicyPreview", repository, call.origin());
         String given = call.string("lifecyclePolicyText");
         String text = given != null ? validPolicy(given) : requirePolicy(repository).lifecyclePolicy();
@@ -88,7 +88,7 @@ public class LifecyclePolicyOperations {
     }
 
     JsonObjectBuilder getLifecyclePolicyPreview(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:GetLifecyclePolicyPreview", repository, call.origin());
         ImageListing.TagStatus status = ImageOperations.tagStatus(call.input());
         List<ImageOperations.ImageId> ids = call.input().containsKey("imageIds")
@@ -100,8 +100,7 @@ public class LifecyclePolicyOperations {
         int limit = RepositoryInput.maxResults(call.input(), 100);
         LifecyclePreviews.Preview preview = previews.find(repository).orElseThrow(() -> new EcrException(
                 "LifecyclePolicyPreviewNotFoundException", "There is no dry run for the repository with name '"
-                + Names.split(repository).name() + "' in the registry with id '" + Names.split(repository).accountId()
-                + "'"));
+                + repository.name() + "' in the registry with id '" + repository.accountId() + "'"));
         List<LifecyclePreviews.Result> results = previews.results(repository).stream()
                 .filter(r -> status == ImageListing.TagStatus.ANY
                         || (status == ImageListing.TagStatus.TAGGED) != r.tags().isEmpty())
@@ -139,13 +138,13 @@ public class LifecyclePolicyOperations {
     }
 
     JsonObjectBuilder deleteLifecyclePolicy(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:DeleteLifecyclePolicy", repository, call.origin());
         String text = repositories.setLifecyclePolicy(repository, null, call.caller().getName()).orElseThrow();
         return EcrApi.repositoryIdentity(repository).add("lifecyclePolicyText", text);
     }
 
-    private Repository requirePolicy(String repository) {
+    private Repository requirePolicy(RepositoryName repository) {
         Repository stored = repositories.require(repository);
         if (stored.lifecyclePolicy() == null) {
             throw Repositories.noLifecyclePolicy(stored);

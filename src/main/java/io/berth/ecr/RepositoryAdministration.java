@@ -6,6 +6,7 @@ import io.berth.ecr.EcrApi.Call;
 import io.berth.registry.Names;
 import io.berth.registry.Repositories;
 import io.berth.registry.Repository;
+import io.berth.registry.RepositoryName;
 import io.berth.registry.RepositorySettings;
 import io.berth.security.AccessControl;
 import io.berth.security.SecuritySettings;
@@ -43,7 +44,7 @@ public class RepositoryAdministration {
     SecuritySettings settings;
 
     JsonObjectBuilder putImageTagMutability(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:PutImageTagMutability", repository, call.origin());
         RepositorySettings asked = RepositoryInput.settings(call.input());
         RepositorySettings updated = repositories.updateSettings(repository, current -> new RepositorySettings(
@@ -60,7 +61,7 @@ public class RepositoryAdministration {
     }
 
     JsonObjectBuilder putImageScanningConfiguration(Call call) {
-        String repository = call.repository();
+        RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:PutImageScanningConfiguration", repository, call.origin());
         boolean scanOnPush = RepositoryInput.settings(call.input()).scanOnPush();
         repositories.updateSettings(repository, current -> new RepositorySettings(current.tagMutability(),
@@ -71,7 +72,7 @@ public class RepositoryAdministration {
     }
 
     JsonObjectBuilder tagResource(Call call) {
-        String repository = repositoryOf(call.required("resourceArn"));
+        RepositoryName repository = repositoryOf(call.required("resourceArn"));
         Map<String, String> tags = RepositoryInput.tags(call.input());
         accessControl.require(call.caller(), "ecr:TagResource", repository, call.origin(),
                 AccessControl.requestTags(tags));
@@ -81,7 +82,7 @@ public class RepositoryAdministration {
     }
 
     JsonObjectBuilder untagResource(Call call) {
-        String repository = repositoryOf(call.required("resourceArn"));
+        RepositoryName repository = repositoryOf(call.required("resourceArn"));
         List<String> names = call.input().getJsonArray("tagKeys").getValuesAs(JsonString.class).stream()
                 .map(JsonString::getString).toList();
         accessControl.require(call.caller(), "ecr:UntagResource", repository, call.origin(),
@@ -92,7 +93,7 @@ public class RepositoryAdministration {
     }
 
     JsonObjectBuilder listTagsForResource(Call call) {
-        String repository = repositoryOf(call.required("resourceArn"));
+        RepositoryName repository = repositoryOf(call.required("resourceArn"));
         accessControl.require(call.caller(), "ecr:ListTagsForResource", repository, call.origin());
         JsonArrayBuilder tags = JSON.createArrayBuilder();
         Repository found = repositories.require(repository);
@@ -137,13 +138,13 @@ public class RepositoryAdministration {
                 .orElseThrow(() -> Repositories.noRegistryPolicy(call.caller().accountId()));
     }
 
-    /** The qualified repository an ARN of this registry names; InvalidParameterException otherwise. */
-    private String repositoryOf(String arn) {
+    /** The repository an ARN of this registry names; InvalidParameterException otherwise. */
+    private RepositoryName repositoryOf(String arn) {
         Matcher m = REPOSITORY_ARN.matcher(arn);
         if (!m.matches() || !m.group(1).equals(settings.region()) || !Names.isRepositoryName(m.group(3))) {
             throw RepositoryInput.invalid("resourceArn", "Invalid ARN: expected arn:aws:ecr:" + settings.region()
                     + ":<account>:repository/<name>");
         }
-        return Names.qualify(m.group(2), m.group(3));
+        return new RepositoryName(m.group(2), m.group(3));
     }
 }

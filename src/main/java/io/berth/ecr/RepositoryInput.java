@@ -70,7 +70,7 @@ final class RepositoryInput {
     static List<String> names(JsonObject input, String member) {
         List<String> names = new ArrayList<>();
         for (JsonString name : input.getJsonArray(member).getValuesAs(JsonString.class)) {
-            if (Names.accountPrefixed(name.getString()).isPresent()) {
+            if (Names.isAccountPrefixed(name.getString())) {
                 throw invalid(member, "a first component of 12 digits is an account id, not part of a name");
             }
             names.add(name.getString());

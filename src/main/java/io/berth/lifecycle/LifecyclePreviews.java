@@ -2,6 +2,7 @@ package io.berth.lifecycle;
 
 import io.berth.platform.TextColumn;
 import io.berth.registry.Repositories;
+import io.berth.registry.RepositoryName;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,16 +65,16 @@ public class LifecyclePreviews {
     /**
      * Starts a preview of a policy that the caller has validated; IN_PROGRESS until the background evaluation ends.
      */
-    public Preview start(String qualifiedRepository, String policyText) {
-        long repository = self.begin(qualifiedRepository, policyText);
+    public Preview start(RepositoryName name, String policyText) {
+        long repository = self.begin(name, policyText);
         // After the commit: the task's rows refer to the preview row.
-        executor.submit(() -> evaluate(qualifiedRepository, repository, policyText));
+        executor.submit(() -> evaluate(name, repository, policyText));
         return new Preview(policyText, IN_PROGRESS, 0);
     }
 
     @Transactional
-    public long begin(String qualifiedRepository, String policyText) {
-        long repository = repositories.lock(repositories.require(qualifiedRepository)).id();
+    public long begin(RepositoryName name, String policyText) {
+        long repository = repositories.lock(repositories.require(name)).id();
         long now = System.currentTimeMillis();
         // One still in progress after STALE_MILLIS died with its instance: a new one replaces it.
         long running = ((Number) em.createNativeQuery("SELECT COUNT(*) FROM lifecycle_preview WHERE repository_id = ?"
@@ -92,12 +93,12 @@ public class LifecyclePreviews {
         return repository;
     }
 
-    private void evaluate(String qualifiedRepository, long repository, String policyText) {
+    private void evaluate(RepositoryName name, long repository, String policyText) {
         try {
-            List<Expiry> plan = runs.plan(qualifiedRepository, policyText, Instant.now());
+            List<Expiry> plan = runs.plan(name, policyText, Instant.now());
             self.complete(repository, plan);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "lifecycle policy preview of " + qualifiedRepository + " failed", e);
+            LOG.log(Level.WARNING, "lifecycle policy preview of " + name + " failed", e);
             self.fail(repository);
         }
     }
@@ -129,8 +130,8 @@ public class LifecyclePreviews {
 
     /** The repository's latest preview, if it has one. */
     @Transactional
-    public Optional<Preview> find(String qualifiedRepository) {
-        long repository = repositories.require(qualifiedRepository).id();
+    public Optional<Preview> find(RepositoryName name) {
+        long repository = repositories.require(name).id();
         List<?> rows = em.createNativeQuery("SELECT p.policy_text, p.status, (SELECT COUNT(*) FROM"
                         + " lifecycle_preview_image i WHERE i.repository_id = p.repository_id)"
                         + " FROM lifecycle_preview p WHERE p.repository_id = ?")
@@ -143,8 +144,8 @@ public class LifecyclePreviews {
 
     /** Every image the repository's latest preview expires, in the order a run would expire them. */
     @Transactional
-    public List<Result> results(String qualifiedRepository) {
-        long repository = repositories.require(qualifiedRepository).id();
+    public List<Result> results(RepositoryName name) {
+        long repository = repositories.require(name).id();
         List<Result> results = new ArrayList<>();
         for (Object row : em.createNativeQuery("SELECT digest, tags, pushed_at, rule_priority FROM"
                         + " lifecycle_preview_image WHERE repository_id = ? ORDER BY position")

@@ -5,6 +5,7 @@ import io.berth.registry.ImageListing.ImageSummary;
 import io.berth.registry.Manifests;
 import io.berth.registry.RegistryException;
 import io.berth.registry.Repositories;
+import io.berth.registry.RepositoryName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -35,9 +36,9 @@ public class LifecycleRuns {
     Manifests manifests;
 
     /** What the policy text would expire in the repository now. */
-    public List<Expiry> plan(String qualifiedRepository, String policyText, Instant now) {
+    public List<Expiry> plan(RepositoryName repository, String policyText, Instant now) {
         LifecyclePolicy policy = LifecyclePolicy.parse(policyText);
-        List<ImageInfo> images = listing.inventory(qualifiedRepository).stream().map(LifecycleRuns::info).toList();
+        List<ImageInfo> images = listing.inventory(repository).stream().map(LifecycleRuns::info).toList();
         return ExpiryPlan.of(policy, images, now);
     }
 
@@ -48,27 +49,27 @@ public class LifecycleRuns {
     }
 
     /** The outcome of applying one repository's policy. */
-    public record Applied(String repository, int planned, int expired, long millis) {
+    public record Applied(RepositoryName repository, int planned, int expired, long millis) {
     }
 
     /**
      * Applies the repository's stored policy. An image that changed since the evaluation (retagged, or newly
      * referenced by an index) is left for the next run.
      */
-    public Applied apply(String qualifiedRepository) {
+    public Applied apply(RepositoryName repository) {
         long started = System.currentTimeMillis();
-        String policy = repositories.require(qualifiedRepository).lifecyclePolicy();
+        String policy = repositories.require(repository).lifecyclePolicy();
         if (policy == null) {
-            return new Applied(qualifiedRepository, 0, 0, 0);
+            return new Applied(repository, 0, 0, 0);
         }
-        List<Expiry> plan = plan(qualifiedRepository, policy, Instant.ofEpochMilli(started));
+        List<Expiry> plan = plan(repository, policy, Instant.ofEpochMilli(started));
         int expired = 0;
         // An image an index still references waits for the index, which may come later in the plan: passes until
         // one deletes nothing more.
         for (List<Expiry> pending = plan; !pending.isEmpty(); ) {
             List<Expiry> skipped = new ArrayList<>();
             for (Expiry expiry : pending) {
-                if (manifests.expire(qualifiedRepository, expiry.digest(), expiry.tags(), expiry.rulePriority(),
+                if (manifests.expire(repository, expiry.digest(), expiry.tags(), expiry.rulePriority(),
                         ACTOR)) {
                     expired++;
                 } else {
@@ -77,10 +78,10 @@ public class LifecycleRuns {
             }
             pending = skipped.size() < pending.size() ? skipped : List.of();
         }
-        repositories.lifecycleEvaluated(qualifiedRepository, started);
-        Applied applied = new Applied(qualifiedRepository, plan.size(), expired, System.currentTimeMillis() - started);
+        repositories.lifecycleEvaluated(repository, started);
+        Applied applied = new Applied(repository, plan.size(), expired, System.currentTimeMillis() - started);
         if (expired > 0) {
-            LOG.info(() -> "lifecycle policy of " + qualifiedRepository + " expired " + applied.expired() + " of "
+            LOG.info(() -> "lifecycle policy of " + repository + " expired " + applied.expired() + " of "
                     + applied.planned() + " planned images in " + applied.millis() + " ms");
         }
         return applied;
@@ -88,7 +89,7 @@ public class LifecycleRuns {
 
     /** Applies every repository's policy, one after the other, while {@code stillOwner} says so. */
     public void applyAll(BooleanSupplier stillOwner) {
-        for (String repository : repositories.withLifecyclePolicy()) {
+        for (RepositoryName repository : repositories.withLifecyclePolicy()) {
             if (!stillOwner.getAsBoolean()) {
                 return;
             }

@@ -42,7 +42,7 @@ public class Blobs {
 
     /** The blob if the repository links it; BLOB_UNKNOWN otherwise. */
     @Transactional
-    public BlobInfo stat(String repositoryName, Digest digest) {
+    public BlobInfo stat(RepositoryName repositoryName, Digest digest) {
         Repository repository = repositories.require(repositoryName);
         return linked(repository, digest).orElseThrow(() ->
                 new RegistryException(Problem.BLOB_UNKNOWN, "blob unknown to registry", digest.toString()));
@@ -121,7 +121,7 @@ public class Blobs {
      * caller should upload instead.
      */
     @Transactional
-    public boolean mount(String repositoryName, Digest digest, String fromName, String actor) {
+    public boolean mount(RepositoryName repositoryName, Digest digest, RepositoryName fromName, String actor) {
         Optional<Repository> from = repositories.find(fromName);
         if (from.isEmpty()) {
             return false;
@@ -131,8 +131,8 @@ public class Blobs {
             return false;
         }
         link(target, digest);
-        outbox.append(new RegistryEvent.BlobMounted(repositoryName, fromName, digest.toString(), actor,
-                System.currentTimeMillis()));
+        outbox.append(new RegistryEvent.BlobMounted(repositoryName.toString(), fromName.toString(), digest.toString(),
+                actor, System.currentTimeMillis()));
         return true;
     }
 
@@ -141,11 +141,11 @@ public class Blobs {
      * source repository may find it.
      */
     @Transactional
-    public List<String> linkedIn(String accountId, Digest digest, int limit) {
+    public List<RepositoryName> linkedIn(String accountId, Digest digest, int limit) {
         return em.createQuery("SELECT r.name FROM Repository r, RepositoryBlob l WHERE l.digest = :digest"
                         + " AND r.id = l.repositoryId AND r.accountId = :account ORDER BY r.name", String.class)
                 .setParameter("digest", digest.toString()).setParameter("account", accountId)
-                .setMaxResults(limit).getResultStream().map(name -> Names.qualify(accountId, name)).toList();
+                .setMaxResults(limit).getResultStream().map(name -> new RepositoryName(accountId, name)).toList();
     }
 
     /**
@@ -153,7 +153,7 @@ public class Blobs {
      * would break that image.
      */
     @Transactional
-    public void delete(String repositoryName, Digest digest, String actor) {
+    public void delete(RepositoryName repositoryName, Digest digest, String actor) {
         Repository repository = repositories.lock(repositories.require(repositoryName));
         RepositoryBlob link = em.find(RepositoryBlob.class,
                 new RepositoryBlob.Key(repository.id(), digest.toString()));
@@ -171,7 +171,7 @@ public class Blobs {
                     digest.toString());
         }
         em.remove(link);
-        outbox.append(new RegistryEvent.BlobDeleted(repositoryName, digest.toString(), actor,
+        outbox.append(new RegistryEvent.BlobDeleted(repositoryName.toString(), digest.toString(), actor,
                 System.currentTimeMillis()));
     }
 
@@ -179,7 +179,7 @@ public class Blobs {
      * Sends {@code length} bytes of a blob from {@code offset} (call after {@link #stat} allowed it) and records the
      * download with the bytes that went out, also when the client goes away in the middle.
      */
-    public void send(String repositoryName, Digest digest, long offset, long length, OutputStream out,
+    public void send(RepositoryName repositoryName, Digest digest, long offset, long length, OutputStream out,
                      String actor) throws IOException {
         long sent = 0;
         try (SeekableByteChannel channel = store.open(digest)) {

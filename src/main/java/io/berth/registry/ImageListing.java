@@ -45,8 +45,8 @@ public class ImageListing {
 
     /** Up to {@code limit} ids from position {@code offset}, ordered by digest then tag. */
     @Transactional
-    public List<ImageId> list(String qualifiedRepository, TagStatus status, int offset, int limit) {
-        long id = repositories.require(qualifiedRepository).id();
+    public List<ImageId> list(RepositoryName name, TagStatus status, int offset, int limit) {
+        long id = repositories.require(name).id();
         String tagged = "SELECT i.digest AS digest, t.name AS tag FROM tag t JOIN image i ON i.id = t.image_id"
                 + " WHERE t.repository_id = ?";
         String untagged = "SELECT i.digest AS digest, CAST(NULL AS VARCHAR(128)) AS tag FROM image i"
@@ -75,8 +75,8 @@ public class ImageListing {
      * none, DIGEST_INVALID or TAG_INVALID for malformed ones, TAG_DIGEST_MISMATCH when tag and digest disagree.
      */
     @Transactional
-    public ImageDetails find(String qualifiedRepository, String digest, String tag) {
-        Repository repository = repositories.require(qualifiedRepository);
+    public ImageDetails find(RepositoryName name, String digest, String tag) {
+        Repository repository = repositories.require(name);
         if (digest == null && tag == null) {
             throw new RegistryException(Problem.MANIFEST_UNKNOWN, "an image id needs a digest or a tag");
         }
@@ -100,8 +100,8 @@ public class ImageListing {
 
     /** Images of a repository in digest order from {@code offset}, at most {@code limit}. */
     @Transactional
-    public List<ImageDetails> describe(String qualifiedRepository, TagStatus status, int offset, int limit) {
-        long id = repositories.require(qualifiedRepository).id();
+    public List<ImageDetails> describe(RepositoryName name, TagStatus status, int offset, int limit) {
+        long id = repositories.require(name).id();
         String condition = switch (status) {
             case TAGGED -> " AND EXISTS (SELECT t FROM Tag t WHERE t.imageId = i.id)";
             case UNTAGGED -> " AND NOT EXISTS (SELECT t FROM Tag t WHERE t.imageId = i.id)";
@@ -152,8 +152,8 @@ public class ImageListing {
 
     /** Every image of a repository as lifecycle policies see it: three queries, whatever the repository's size. */
     @Transactional
-    public List<ImageSummary> inventory(String qualifiedRepository) {
-        long id = repositories.require(qualifiedRepository).id();
+    public List<ImageSummary> inventory(RepositoryName name) {
+        long id = repositories.require(name).id();
         Map<Long, List<String>> tags = multimap(em.createNativeQuery(
                 "SELECT image_id, name FROM tag WHERE repository_id = ? ORDER BY name").setParameter(1, id));
         Map<Long, List<String>> children = multimap(em.createNativeQuery("SELECT r.image_id, r.digest"

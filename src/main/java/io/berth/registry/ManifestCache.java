@@ -32,25 +32,25 @@ public class ManifestCache {
     /** Repositories with more tags than this are listed page by page from the database instead. */
     static final int MAX_CACHED_TAGS = 100_000;
 
-    private final Map<String, Map<String, Entry>> byRepository = new ConcurrentHashMap<>();
+    private final Map<RepositoryName, Map<String, Entry>> byRepository = new ConcurrentHashMap<>();
     /** Each repository's tags in lexical order, so that tags/list pages are a binary search. */
-    private final Map<String, List<String>> tagLists = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
+    private final Map<RepositoryName, List<String>> tagLists = new ConcurrentHashMap<>();
+    private final Map<RepositoryName, AtomicLong> generations = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
 
     @Resource
     TransactionSynchronizationRegistry transactions;
 
-    Entry get(String repository, String reference) {
+    Entry get(RepositoryName repository, String reference) {
         Map<String, Entry> entries = byRepository.get(repository);
         return entries == null ? null : entries.get(reference);
     }
 
-    long generation(String repository) {
+    long generation(RepositoryName repository) {
         return generations.computeIfAbsent(repository, r -> new AtomicLong()).get();
     }
 
-    void put(String repository, String reference, Entry entry, long generationRead) {
+    void put(RepositoryName repository, String reference, Entry entry, long generationRead) {
         if (bytes.addAndGet(entry.manifest().content().length) > MAX_BYTES) {
             byRepository.clear();
             bytes.set(0);
@@ -65,11 +65,11 @@ public class ManifestCache {
         });
     }
 
-    List<String> tags(String repository) {
+    List<String> tags(RepositoryName repository) {
         return tagLists.get(repository);
     }
 
-    void putTags(String repository, List<String> sortedTags, long generationRead) {
+    void putTags(RepositoryName repository, List<String> sortedTags, long generationRead) {
         if (tagLists.size() > 1000) {
             tagLists.clear();
         }
@@ -83,7 +83,7 @@ public class ManifestCache {
     }
 
     /** Called inside the transaction that changes the repository's manifests or tags. */
-    void invalidate(String repository) {
+    void invalidate(RepositoryName repository) {
         bump(repository);
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
@@ -99,7 +99,7 @@ public class ManifestCache {
         });
     }
 
-    private void bump(String repository) {
+    private void bump(RepositoryName repository) {
         byRepository.compute(repository, (r, entries) -> {
             generations.computeIfAbsent(r, x -> new AtomicLong()).incrementAndGet();
             tagLists.remove(r);

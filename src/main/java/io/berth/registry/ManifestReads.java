@@ -20,7 +20,7 @@ public class ManifestReads {
     Repositories repositories;
 
     @Transactional
-    public ManifestCache.Entry find(String repositoryName, String reference) {
+    public ManifestCache.Entry find(RepositoryName repositoryName, String reference) {
         Repository repository = repositories.require(repositoryName);
         // A reference that can name nothing (neither a tag nor a digest) is just as unknown as a missing one.
         Image image = Reference.tryParse(reference).flatMap(ref -> resolve(repository, ref)).orElseThrow(() ->
@@ -33,7 +33,7 @@ public class ManifestReads {
 
     /** Up to {@code max} tags after {@code last} (all when null), in lexical order, by the primary key's index. */
     @Transactional
-    public List<String> tags(String repositoryName, String last, int max) {
+    public List<String> tags(RepositoryName repositoryName, String last, int max) {
         Repository repository = repositories.require(repositoryName);
         return em.createQuery("SELECT t.name FROM Tag t WHERE t.repositoryId = :repository"
                         + " AND t.name > :last ORDER BY t.name", String.class)

@@ -60,7 +60,7 @@ public class Manifests {
      * the other and the tag ends on one of them.
      */
     @Transactional
-    public StoredManifest put(String repositoryName, String reference, String contentType, byte[] content,
+    public StoredManifest put(RepositoryName repositoryName, String reference, String contentType, byte[] content,
                               String actor) {
         return put(repositoryName, reference, List.of(), contentType, content, actor);
     }
@@ -70,9 +70,8 @@ public class Manifests {
      * all in one transaction: one tag refused (invalid, immutable) and nothing is stored.
      */
     @Transactional
-    public StoredManifest put(String repositoryName, String reference, List<String> tags, String contentType,
+    public StoredManifest put(RepositoryName repositoryName, String reference, List<String> tags, String contentType,
                               byte[] content, String actor) {
-        Names.split(repositoryName);
         Reference ref = Reference.parse(reference);
         List<String> allTags = new ArrayList<>(new java.util.LinkedHashSet<>(tags));
         if (!allTags.isEmpty() && !(ref instanceof Reference.ByDigest)) {
@@ -120,7 +119,7 @@ public class Manifests {
      * already. Without a media type, a stored image keeps its own and a new manifest says its own.
      */
     @Transactional
-    public StoredManifest putImage(String repositoryName, String tag, String mediaType, byte[] content,
+    public StoredManifest putImage(RepositoryName repositoryName, String tag, String mediaType, byte[] content,
                                    String actor) {
         Repository repository = repositories.lock(repositories.require(repositoryName));
         Digest digest = Digest.sha256(content);
@@ -179,8 +178,8 @@ public class Manifests {
         for (ImageReference reference : references) {
             em.persist(reference.forImage(image.id()));
         }
-        outbox.append(new RegistryEvent.ImagePushed(repository.qualifiedName(), digest.toString(), manifest.mediaType(),
-                size, content.length, List.copyOf(tags), actor, now));
+        outbox.append(new RegistryEvent.ImagePushed(repository.repositoryName().toString(), digest.toString(),
+                manifest.mediaType(), size, content.length, List.copyOf(tags), actor, now));
         return image;
     }
 
@@ -193,8 +192,8 @@ public class Manifests {
         Tag tag = em.find(Tag.class, new Tag.Key(repository.id(), name));
         if (tag == null) {
             em.persist(new Tag(repository.id(), name, image.id(), now));
-            outbox.append(new RegistryEvent.TagMoved(repository.qualifiedName(), name, null, image.digest(), actor,
-                    now));
+            outbox.append(new RegistryEvent.TagMoved(repository.repositoryName().toString(), name, null,
+                    image.digest(), actor, now));
         } else if (!tag.imageId().equals(image.id())) {
             if (repository.settings().tagImmutable(name)) {
                 throw new RegistryException(Problem.TAG_IMMUTABLE, "The image tag '" + name + "' already exists in"
@@ -203,8 +202,8 @@ public class Manifests {
             }
             String old = em.find(Image.class, tag.imageId()).digest();
             tag.pointTo(image.id(), now);
-            outbox.append(new RegistryEvent.TagMoved(repository.qualifiedName(), name, old, image.digest(), actor,
-                    now));
+            outbox.append(new RegistryEvent.TagMoved(repository.repositoryName().toString(), name, old,
+                    image.digest(), actor, now));
         }
     }
 
@@ -212,7 +211,7 @@ public class Manifests {
      * The manifest a reference names, from the cache when nothing changed since it was read. A {@code pull} (GET,
      * not HEAD) fires ImagePulled and records the pull time, at most once a minute per image.
      */
-    public StoredManifest get(String repositoryName, String reference, boolean pull, String actor) {
+    public StoredManifest get(RepositoryName repositoryName, String reference, boolean pull, String actor) {
         ManifestCache.Entry entry = cache.get(repositoryName, reference);
         if (entry == null) {
             long generation = cache.generation(repositoryName);
@@ -234,7 +233,7 @@ public class Manifests {
 
     /** Deleting by digest removes the image and every tag on it; deleting by tag removes only the tag. */
     @Transactional
-    public void delete(String repositoryName, String reference, String actor) {
+    public void delete(RepositoryName repositoryName, String reference, String actor) {
         Repository repository = repositories.lock(repositories.require(repositoryName));
         cache.invalidate(repositoryName);
         Reference ref = Reference.parse(reference);
@@ -246,7 +245,7 @@ public class Manifests {
             }
             String digest = em.find(Image.class, tag.imageId()).digest();
             em.remove(tag);
-            outbox.append(new RegistryEvent.TagDeleted(repositoryName, byTag.tag(), digest, actor, now));
+            outbox.append(new RegistryEvent.TagDeleted(repositoryName.toString(), byTag.tag(), digest, actor, now));
             return;
         }
         Image image = reads.resolve(repository, ref).orElseThrow(() ->
@@ -260,7 +259,7 @@ public class Manifests {
      * (TAG_DIGEST_MISMATCH otherwise). Returns the image's digest.
      */
     @Transactional
-    public String deleteImageId(String repositoryName, String digest, String tag, String actor) {
+    public String deleteImageId(RepositoryName repositoryName, String digest, String tag, String actor) {
         Repository repository = repositories.lock(repositories.require(repositoryName));
         String found = images.find(repositoryName, digest, tag).digest();
         cache.invalidate(repositoryName);
@@ -269,7 +268,7 @@ public class Manifests {
         long now = System.currentTimeMillis();
         if (tag != null && tags.size() > 1) {
             em.remove(em.find(Tag.class, new Tag.Key(repository.id(), tag)));
-            outbox.append(new RegistryEvent.TagDeleted(repositoryName, tag, found, actor, now));
+            outbox.append(new RegistryEvent.TagDeleted(repositoryName.toString(), tag, found, actor, now));
         } else {
             deleteImage(repository, image, tags, actor, now, RegistryEvent.Cause.USER, null);
         }
@@ -282,7 +281,7 @@ public class Manifests {
      * an index of the repository references it (one pushed after the evaluation).
      */
     @Transactional
-    public boolean expire(String repositoryName, String digest, List<String> evaluatedTags, int rulePriority,
+    public boolean expire(RepositoryName repositoryName, String digest, List<String> evaluatedTags, int rulePriority,
                           String actor) {
         Repository repository = repositories.lock(repositories.require(repositoryName));
         Image image = reads.findImage(repository, digest).orElse(null);
@@ -314,8 +313,8 @@ public class Manifests {
         em.createQuery("DELETE FROM ImageReference r WHERE r.imageId = :image").setParameter("image", image.id())
                 .executeUpdate();
         em.remove(image);
-        outbox.append(new RegistryEvent.ImageDeleted(repository.qualifiedName(), image.digest(), tags, actor, now,
-                cause, rulePriority));
+        outbox.append(new RegistryEvent.ImageDeleted(repository.repositoryName().toString(), image.digest(), tags,
+                actor, now, cause, rulePriority));
     }
 
     /**
@@ -323,7 +322,7 @@ public class Manifests {
      * repository does not exist (the spec: the referrers API never answers 404).
      */
     @Transactional
-    public List<Referrer> referrers(String repositoryName, Digest digest, String artifactType) {
+    public List<Referrer> referrers(RepositoryName repositoryName, Digest digest, String artifactType) {
         Repository repository = repositories.find(repositoryName).orElse(null);
         if (repository == null) {
             return List.of();
@@ -347,7 +346,7 @@ public class Manifests {
      * Tags in lexical order after {@code last}, at most {@code limit}: a binary search in the repository's cached tag
      * list, or for repositories too large to cache, an indexed range query.
      */
-    public Page tags(String repositoryName, String last, int limit) {
+    public Page tags(RepositoryName repositoryName, String last, int limit) {
         List<String> all = cache.tags(repositoryName);
         if (all == null) {
             long generation = cache.generation(repositoryName);

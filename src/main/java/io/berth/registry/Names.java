@@ -21,17 +21,6 @@ public final class Names {
         return tag != null && TAG.matcher(tag).matches();
     }
 
-    /**
-     * A repository's name as the domain addresses it: {@code <12-digit account id>/<name>}. Every account has its own
-     * namespace of repository names; the boundary decides which account a client's name means.
-     */
-    public record Qualified(String accountId, String name) {
-        @Override
-        public String toString() {
-            return accountId + "/" + name;
-        }
-    }
-
     /** A 12-digit account id, a slash, and more: what a qualified name looks like. */
     static final Pattern ACCOUNT_PREFIX = Pattern.compile("([0-9]{12})/(.+)");
 
@@ -41,25 +30,6 @@ public final class Names {
      */
     public static boolean isAccountPrefixed(String name) {
         return ACCOUNT_PREFIX.matcher(name).matches();
-    }
-
-    public static String qualify(String accountId, String name) {
-        return accountId + "/" + name;
-    }
-
-    /** Splits a qualified name; refuses names without an account or with an invalid repository name. */
-    public static Qualified split(String qualifiedName) {
-        var m = qualifiedName == null ? null : ACCOUNT_PREFIX.matcher(qualifiedName);
-        if (m == null || !m.matches()) {
-            throw new RegistryException(Problem.NAME_INVALID, "invalid repository name", qualifiedName);
-        }
-        return new Qualified(m.group(1), requireRepositoryName(m.group(2)));
-    }
-
-    /** The account a name's first component names, if it is a 12-digit account id followed by more. */
-    public static java.util.Optional<Qualified> accountPrefixed(String name) {
-        var m = ACCOUNT_PREFIX.matcher(name);
-        return m.matches() ? java.util.Optional.of(new Qualified(m.group(1), m.group(2))) : java.util.Optional.empty();
     }
 
     public static String requireRepositoryName(String name) {

@@ -26,13 +26,14 @@ public class ReadEvents implements PendingEvents {
     private static final long DAY_MILLIS = 86_400_000L;
 
     /** What reads are added up by; {@code reference} is null for a blob download. */
-    private record Key(boolean download, String repository, String digest, String reference, String actor, long day) {
+    private record Key(boolean download, RepositoryName repository, String digest, String reference, String actor,
+                       long day) {
 
-        static Key pull(String repository, String digest, String reference, String actor, long at) {
+        static Key pull(RepositoryName repository, String digest, String reference, String actor, long at) {
             return new Key(false, repository, digest, reference, actor, at / DAY_MILLIS);
         }
 
-        static Key download(String repository, String digest, String actor, long at) {
+        static Key download(RepositoryName repository, String digest, String actor, long at) {
             return new Key(true, repository, digest, null, actor, at / DAY_MILLIS);
         }
     }
@@ -58,12 +59,12 @@ public class ReadEvents implements PendingEvents {
     }
 
     /** A manifest was read by {@code reference} (a tag or the digest): {@code bytes} went out. */
-    public void pulled(String repository, String digest, String reference, long bytes, String actor, long at) {
+    public void pulled(RepositoryName repository, String digest, String reference, long bytes, String actor, long at) {
         add(Key.pull(repository, digest, reference, actor, at), new Count(1, bytes, at));
     }
 
     /** A blob's bytes went out: all of it, or the part a range asked for. */
-    public void downloaded(String repository, String digest, long bytes, String actor, long at) {
+    public void downloaded(RepositoryName repository, String digest, long bytes, String actor, long at) {
         add(Key.download(repository, digest, actor, at), new Count(1, bytes, at));
     }
 
@@ -79,10 +80,11 @@ public class ReadEvents implements PendingEvents {
     public void restore(List<DomainEvent> events) {
         for (DomainEvent event : events) {
             if (event instanceof RegistryEvent.ImagePulled pulled) {
-                add(Key.pull(pulled.repository(), pulled.digest(), pulled.reference(), pulled.actor(), pulled.at()),
-                        new Count(pulled.pulls(), pulled.bytes(), pulled.at()));
+                add(Key.pull(RepositoryName.parse(pulled.repository()), pulled.digest(), pulled.reference(),
+                        pulled.actor(), pulled.at()), new Count(pulled.pulls(), pulled.bytes(), pulled.at()));
             } else if (event instanceof RegistryEvent.BlobDownloaded downloaded) {
-                add(Key.download(downloaded.repository(), downloaded.digest(), downloaded.actor(), downloaded.at()),
+                add(Key.download(RepositoryName.parse(downloaded.repository()), downloaded.digest(),
+                        downloaded.actor(), downloaded.at()),
                         new Count(downloaded.downloads(), downloaded.bytes(), downloaded.at()));
             }
         }
@@ -102,9 +104,9 @@ public class ReadEvents implements PendingEvents {
             Count count = waiting.remove(key);
             if (count != null) {
                 taken.add(key.download()
-                        ? new RegistryEvent.BlobDownloaded(key.repository(), key.digest(), count.reads(),
+                        ? new RegistryEvent.BlobDownloaded(key.repository().toString(), key.digest(), count.reads(),
                                 count.bytes(), key.actor(), count.last())
-                        : new RegistryEvent.ImagePulled(key.repository(), key.digest(), key.reference(),
+                        : new RegistryEvent.ImagePulled(key.repository().toString(), key.digest(), key.reference(),
                                 count.reads(), count.bytes(), key.actor(), count.last()));
             }
         }

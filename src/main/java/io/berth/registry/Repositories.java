@@ -34,9 +34,8 @@ public class Repositories {
     @Inject
     Outbox outbox;
 
-    /** The repository with this qualified name ({@code <account>/<name>}, see {@link Names#split}). */
-    public Optional<Repository> find(String qualifiedName) {
-        Names.Qualified name = Names.split(qualifiedName);
+    /** The repository with this name, if it exists. */
+    public Optional<Repository> find(RepositoryName name) {
         return em.createQuery("SELECT r FROM Repository r WHERE r.accountId = :account AND r.name = :name",
                         Repository.class)
                 .setParameter("account", name.accountId())
@@ -44,20 +43,19 @@ public class Repositories {
                 .getResultStream().findFirst();
     }
 
-    public Repository require(String name) {
+    public Repository require(RepositoryName name) {
         return find(name).orElseThrow(() -> unknown(name));
     }
 
     /** NAME_UNKNOWN in ECR's words, which ECR users know. */
-    private static RegistryException unknown(String qualifiedName) {
-        Names.Qualified name = Names.split(qualifiedName);
+    private static RegistryException unknown(RepositoryName name) {
         return new RegistryException(Problem.NAME_UNKNOWN, "The repository with name '" + name.name()
-                + "' does not exist in the registry with id '" + name.accountId() + "'", qualifiedName);
+                + "' does not exist in the registry with id '" + name.accountId() + "'", name);
     }
 
     /** The repository a push goes to, created if needed and allowed. */
     @Transactional
-    public Repository forPush(String name, String actor) {
+    public Repository forPush(RepositoryName name, String actor) {
         Optional<Repository> existing = find(name);
         if (existing.isPresent()) {
             return existing.get();
@@ -76,23 +74,22 @@ public class Repositories {
 
     /** Creates a repository explicitly (the ECR API); REPOSITORY_EXISTS if it is there already. */
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
-    public Repository create(String qualifiedName, RepositorySettings settings, Map<String, String> tags,
+    public Repository create(RepositoryName name, RepositorySettings settings, Map<String, String> tags,
                              String actor) {
-        if (find(qualifiedName).isPresent()) {
-            throw exists(qualifiedName);
+        if (find(name).isPresent()) {
+            throw exists(name);
         }
         try {
-            creator.create(qualifiedName, settings, tags, actor);
+            creator.create(name, settings, tags, actor);
         } catch (RuntimeException raceLost) {
-            throw exists(qualifiedName);
+            throw exists(name);
         }
-        return require(qualifiedName);
+        return require(name);
     }
 
-    private static RegistryException exists(String qualifiedName) {
-        return new RegistryException(Problem.REPOSITORY_EXISTS, "The repository with name '"
-                + Names.split(qualifiedName).name() + "' already exists in the registry with id '"
-                + Names.split(qualifiedName).accountId() + "'", qualifiedName);
+    private static RegistryException exists(RepositoryName name) {
+        return new RegistryException(Problem.REPOSITORY_EXISTS, "The repository with name '" + name.name()
+                + "' already exists in the registry with id '" + name.accountId() + "'", name);
     }
 
     /** An account's repositories in name order after {@code after}, at most {@code limit}. */
@@ -108,26 +105,26 @@ public class Repositories {
      * images (REPOSITORY_NOT_EMPTY). Blobs stay in the store for garbage collection.
      */
     @Transactional
-    public Repository delete(String qualifiedName, boolean force, String actor) {
-        Repository repository = lock(require(qualifiedName));
+    public Repository delete(RepositoryName name, boolean force, String actor) {
+        Repository repository = lock(require(name));
         long images = em.createQuery("SELECT COUNT(i) FROM Image i WHERE i.repositoryId = :id", Long.class)
                 .setParameter("id", repository.id()).getSingleResult();
         if (images > 0 && !force) {
             throw new RegistryException(Problem.REPOSITORY_NOT_EMPTY, "The repository with name '"
                     + repository.name() + "' in registry with id '" + repository.accountId()
-                    + "' cannot be deleted because it still contains images", qualifiedName);
+                    + "' cannot be deleted because it still contains images", name);
         }
         long now = System.currentTimeMillis();
-        announceImagesDeleted(repository, actor, now);
+        announceImagesDeleted(repository, name, actor, now);
         em.remove(repository);
         em.flush();
-        cache.invalidate(qualifiedName);
-        outbox.append(new RegistryEvent.RepositoryDeleted(qualifiedName, (int) images, actor, now));
+        cache.invalidate(name);
+        outbox.append(new RegistryEvent.RepositoryDeleted(name.toString(), (int) images, actor, now));
         return repository;
     }
 
     /** Each image of a repository being deleted goes with it, as its own event (what a webhook or replica needs). */
-    private void announceImagesDeleted(Repository repository, String actor, long now) {
+    private void announceImagesDeleted(Repository repository, RepositoryName name, String actor, long now) {
         Map<Long, List<String>> tags = new HashMap<>();
         em.createQuery("SELECT t.imageId, t.name FROM Tag t WHERE t.repositoryId = :id ORDER BY t.name",
                         Object[].class)
@@ -135,7 +132,7 @@ public class Repositories {
                 .forEach(row -> tags.computeIfAbsent((Long) row[0], k -> new ArrayList<>()).add((String) row[1]));
         em.createQuery("SELECT i.id, i.digest FROM Image i WHERE i.repositoryId = :id ORDER BY i.id", Object[].class)
                 .setParameter("id", repository.id()).getResultStream()
-                .forEach(row -> outbox.append(new RegistryEvent.ImageDeleted(repository.qualifiedName(),
+                .forEach(row -> outbox.append(new RegistryEvent.ImageDeleted(name.toString(),
                         (String) row[1], tags.getOrDefault((Long) row[0], List.of()), actor, now,
                         RegistryEvent.Cause.REPOSITORY_DELETED, null)));
     }
@@ -145,20 +142,20 @@ public class Repositories {
      * that two changes of different settings never undo each other. Returns the settings as they are now.
      */
     @Transactional
-    public RepositorySettings updateSettings(String qualifiedName, UnaryOperator<RepositorySettings> change,
+    public RepositorySettings updateSettings(RepositoryName name, UnaryOperator<RepositorySettings> change,
                                              String actor) {
-        Repository repository = lock(require(qualifiedName));
+        Repository repository = lock(require(name));
         RepositorySettings settings = change.apply(repository.settings());
         repository.settings(settings);
-        outbox.append(new RegistryEvent.RepositorySettingsChanged(qualifiedName, settings, actor,
+        outbox.append(new RegistryEvent.RepositorySettingsChanged(name.toString(), settings, actor,
                 System.currentTimeMillis()));
         return settings;
     }
 
     /** Adds or replaces resource tags; at most {@code max} in all, else TOO_MANY_TAGS and nothing changes. */
     @Transactional
-    public void tag(String qualifiedName, Map<String, String> tags, int max, String actor) {
-        Repository repository = lock(require(qualifiedName));
+    public void tag(RepositoryName name, Map<String, String> tags, int max, String actor) {
+        Repository repository = lock(require(name));
         Map<String, String> all = new TreeMap<>(resourceTags(repository));
         all.putAll(tags);
         if (all.size() > max) {
@@ -171,17 +168,17 @@ public class Repositories {
                     .setParameter(1, repository.id()).setParameter(2, tag.getKey()).setParameter(3, tag.getValue())
                     .executeUpdate();
         }
-        outbox.append(new RegistryEvent.ResourceTagsChanged(qualifiedName, all, actor, System.currentTimeMillis()));
+        outbox.append(new RegistryEvent.ResourceTagsChanged(name.toString(), all, actor, System.currentTimeMillis()));
     }
 
     @Transactional
-    public void untag(String qualifiedName, List<String> keys, String actor) {
-        Repository repository = lock(require(qualifiedName));
+    public void untag(RepositoryName name, List<String> keys, String actor) {
+        Repository repository = lock(require(name));
         for (String key : keys) {
             em.createNativeQuery("DELETE FROM repository_tag WHERE repository_id = ? AND tag_key = ?")
                     .setParameter(1, repository.id()).setParameter(2, key).executeUpdate();
         }
-        outbox.append(new RegistryEvent.ResourceTagsChanged(qualifiedName, resourceTags(repository), actor,
+        outbox.append(new RegistryEvent.ResourceTagsChanged(name.toString(), resourceTags(repository), actor,
                 System.currentTimeMillis()));
     }
 
@@ -216,28 +213,28 @@ public class Repositories {
      * replaced. POLICY_NOT_FOUND, and nothing changes, when there is none to delete.
      */
     @Transactional
-    public Optional<String> setLifecyclePolicy(String qualifiedName, String policy, String actor) {
-        Repository repository = lock(require(qualifiedName));
+    public Optional<String> setLifecyclePolicy(RepositoryName name, String policy, String actor) {
+        Repository repository = lock(require(name));
         Optional<String> old = Optional.ofNullable(repository.lifecyclePolicy());
         if (policy == null && old.isEmpty()) {
             throw noLifecyclePolicy(repository);
         }
         repository.lifecyclePolicy(policy);
-        outbox.append(new RegistryEvent.LifecyclePolicyChanged(qualifiedName, policy, actor,
+        outbox.append(new RegistryEvent.LifecyclePolicyChanged(name.toString(), policy, actor,
                 System.currentTimeMillis()));
         return old;
     }
 
-    /** The qualified names of the repositories that have a lifecycle policy. */
-    public List<String> withLifecyclePolicy() {
+    /** The names of the repositories that have a lifecycle policy. */
+    public List<RepositoryName> withLifecyclePolicy() {
         return em.createQuery("SELECT r FROM Repository r WHERE r.lifecyclePolicy IS NOT NULL ORDER BY r.id",
-                Repository.class).getResultStream().map(Repository::qualifiedName).toList();
+                Repository.class).getResultStream().map(Repository::repositoryName).toList();
     }
 
     /** Records that the repository's lifecycle policy was applied at {@code when}. */
     @Transactional
-    public void lifecycleEvaluated(String qualifiedName, long when) {
-        find(qualifiedName).ifPresent(repository -> repository.lifecycleEvaluatedAt(when));
+    public void lifecycleEvaluated(RepositoryName name, long when) {
+        find(name).ifPresent(repository -> repository.lifecycleEvaluatedAt(when));
     }
 
     /**
@@ -245,14 +242,14 @@ public class Repositories {
      * replaced. POLICY_NOT_FOUND, and nothing changes, when there is none to delete.
      */
     @Transactional
-    public Optional<String> setPolicy(String qualifiedName, String policy, String actor) {
-        Repository repository = lock(require(qualifiedName));
+    public Optional<String> setPolicy(RepositoryName name, String policy, String actor) {
+        Repository repository = lock(require(name));
         Optional<String> old = Optional.ofNullable(repository.policy());
         if (policy == null && old.isEmpty()) {
             throw noRepositoryPolicy(repository);
         }
         repository.policy(policy);
-        outbox.append(new RegistryEvent.RepositoryPolicyChanged(qualifiedName, policy, actor,
+        outbox.append(new RegistryEvent.RepositoryPolicyChanged(name.toString(), policy, actor,
                 System.currentTimeMillis()));
         return old;
     }

@@ -83,9 +83,9 @@ public class Repository {
         this.kmsKey = settings.kmsKey();
     }
 
-    /** {@code <account>/<name>}: how the domain addresses it. */
-    public String qualifiedName() {
-        return Names.qualify(accountId, name);
+    /** The account and name together: how the domain addresses it. */
+    public RepositoryName repositoryName() {
+        return new RepositoryName(accountId, name);
     }
 
     /** When the lifecycle policy was last applied (epoch millis), or null. */

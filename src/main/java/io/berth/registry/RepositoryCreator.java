@@ -19,14 +19,13 @@ public class RepositoryCreator {
     Outbox outbox;
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void create(String qualifiedName, String actor) {
-        create(qualifiedName, RepositorySettings.DEFAULTS, Map.of(), actor);
+    public void create(RepositoryName name, String actor) {
+        create(name, RepositorySettings.DEFAULTS, Map.of(), actor);
     }
 
     /** Creates a repository with its settings and resource tags; fails on the unique constraint if it exists. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void create(String qualifiedName, RepositorySettings settings, Map<String, String> tags, String actor) {
-        Names.Qualified name = Names.split(qualifiedName);
+    public void create(RepositoryName name, RepositorySettings settings, Map<String, String> tags, String actor) {
         long now = System.currentTimeMillis();
         Repository repository = new Repository(name.accountId(), name.name(), now);
         repository.settings(settings);
@@ -35,6 +34,6 @@ public class RepositoryCreator {
         tags.forEach((key, value) -> em.createNativeQuery(
                         "INSERT INTO repository_tag (repository_id, tag_key, tag_value) VALUES (?, ?, ?)")
                 .setParameter(1, repository.id()).setParameter(2, key).setParameter(3, value).executeUpdate());
-        outbox.append(new RegistryEvent.RepositoryCreated(qualifiedName, actor, now));
+        outbox.append(new RegistryEvent.RepositoryCreated(name.toString(), actor, now));
     }
 }

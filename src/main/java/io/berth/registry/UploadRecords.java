@@ -30,7 +30,7 @@ public class UploadRecords {
     RegistryMetrics metrics;
 
     @Transactional
-    public Upload create(String repositoryName, String uploadId, String actor) {
+    public Upload create(RepositoryName repositoryName, String uploadId, String actor) {
         Repository repository = repositories.forPush(repositoryName, actor);
         Upload upload = new Upload(uploadId, repository.id(), System.currentTimeMillis());
         em.persist(upload);
@@ -39,7 +39,7 @@ public class UploadRecords {
 
     /** The upload, if it exists and belongs to this repository; BLOB_UPLOAD_UNKNOWN otherwise. */
     @Transactional
-    public Upload require(String repositoryName, String uploadId) {
+    public Upload require(RepositoryName repositoryName, String uploadId) {
         Repository repository = repositories.require(repositoryName);
         Upload upload = em.find(Upload.class, uploadId);
         if (upload == null || !upload.repositoryId().equals(repository.id())) {
@@ -69,7 +69,7 @@ public class UploadRecords {
      * transaction.
      */
     @Transactional
-    public void completed(String repositoryName, String uploadId, Digest digest, long size, String actor) {
+    public void completed(RepositoryName repositoryName, String uploadId, Digest digest, long size, String actor) {
         Repository repository = repositories.require(repositoryName);
         Upload upload = em.find(Upload.class, uploadId);
         if (upload != null) {
@@ -79,7 +79,7 @@ public class UploadRecords {
         blobs.recordUpload(uploadId, digest, size);
         blobs.link(repository, digest);
         delete(uploadId);
-        outbox.append(new RegistryEvent.BlobUploaded(repositoryName, digest.toString(), size, actor,
+        outbox.append(new RegistryEvent.BlobUploaded(repositoryName.toString(), digest.toString(), size, actor,
                 System.currentTimeMillis()));
     }
 }

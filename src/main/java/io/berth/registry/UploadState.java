@@ -1,5 +1,5 @@
 package io.berth.registry;
 
 /** Where an upload stands: its id and how many bytes it holds. */
-public record UploadState(String id, String repository, long size) {
+public record UploadState(String id, RepositoryName repository, long size) {
 }

@@ -29,8 +29,7 @@ public class Uploads {
     @Inject
     HashStates hashes;
 
-    public UploadState start(String repositoryName, String actor) {
-        Names.split(repositoryName);
+    public UploadState start(RepositoryName repositoryName, String actor) {
         String id = UUID.randomUUID().toString();
         try {
             store.createUpload(id);
@@ -41,7 +40,7 @@ public class Uploads {
         return new UploadState(id, repositoryName, 0);
     }
 
-    public UploadState status(String repositoryName, String uploadId) {
+    public UploadState status(RepositoryName repositoryName, String uploadId) {
         requireWellFormed(uploadId);
         records.require(repositoryName, uploadId);
         return new UploadState(uploadId, repositoryName, storedSize(uploadId));
@@ -51,7 +50,7 @@ public class Uploads {
      * Appends a chunk. {@code start} is where the client says the chunk begins (from Content-Range), or null for a
      * streamed chunk that simply continues the upload.
      */
-    public UploadState append(String repositoryName, String uploadId, Long start, InputStream data) {
+    public UploadState append(RepositoryName repositoryName, String uploadId, Long start, InputStream data) {
         requireWellFormed(uploadId);
         records.require(repositoryName, uploadId);
         long size = storedSize(uploadId);
@@ -64,8 +63,8 @@ public class Uploads {
     }
 
     /** Completes an upload with an optional last chunk, verifying {@code digest} before anything becomes visible. */
-    public BlobInfo complete(String repositoryName, String uploadId, Digest digest, Long start, InputStream lastChunk,
-                             String actor) {
+    public BlobInfo complete(RepositoryName repositoryName, String uploadId, Digest digest, Long start,
+                             InputStream lastChunk, String actor) {
         requireWellFormed(uploadId);
         records.require(repositoryName, uploadId);
         long size = storedSize(uploadId);
@@ -94,12 +93,12 @@ public class Uploads {
     }
 
     /** A monolithic upload: the whole blob in one request. */
-    public BlobInfo uploadWhole(String repositoryName, Digest digest, InputStream data, String actor) {
+    public BlobInfo uploadWhole(RepositoryName repositoryName, Digest digest, InputStream data, String actor) {
         UploadState upload = start(repositoryName, actor);
         return complete(repositoryName, upload.id(), digest, null, data, actor);
     }
 
-    public void cancel(String repositoryName, String uploadId) {
+    public void cancel(RepositoryName repositoryName, String uploadId) {
         requireWellFormed(uploadId);
         records.require(repositoryName, uploadId);
         hashes.forget(uploadId);

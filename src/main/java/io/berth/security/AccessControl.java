@@ -1,8 +1,8 @@
 package io.berth.security;
 
-import io.berth.registry.Names;
 import io.berth.registry.Repositories;
 import io.berth.registry.Repository;
+import io.berth.registry.RepositoryName;
 import io.berth.security.policy.AccessRequest;
 import io.berth.security.policy.Policy;
 import io.berth.security.policy.PolicyEvaluation;
@@ -34,31 +34,31 @@ public class AccessControl {
     @Inject
     SecuritySettings settings;
 
-    private final ConcurrentMap<String, ResourceFacts> resources = new ConcurrentHashMap<>();
+    private final ConcurrentMap<RepositoryName, ResourceFacts> resources = new ConcurrentHashMap<>();
 
     private record ResourceFacts(Policy policy, Map<String, String> tags, long readAt) {
     }
 
     /** Refuses with {@link AccessDeniedException} unless the caller may do {@code action} on the repository. */
-    public void require(Caller caller, String action, String qualifiedRepository, ClientOrigin origin) {
-        require(caller, action, qualifiedRepository, origin, Map.of());
+    public void require(Caller caller, String action, RepositoryName repository, ClientOrigin origin) {
+        require(caller, action, repository, origin, Map.of());
     }
 
     /**
-     * As {@link #require(Caller, String, String, ClientOrigin)}, for a request that carries condition keys of its
-     * own, such as the {@code aws:RequestTag/…} and {@code aws:TagKeys} of the tags it sets.
+     * As {@link #require(Caller, String, RepositoryName, ClientOrigin)}, for a request that carries condition keys
+     * of its own, such as the {@code aws:RequestTag/…} and {@code aws:TagKeys} of the tags it sets.
      */
-    public void require(Caller caller, String action, String qualifiedRepository, ClientOrigin origin,
+    public void require(Caller caller, String action, RepositoryName repository, ClientOrigin origin,
                         Map<String, List<String>> requestKeys) {
-        Decision decision = decide(caller, action, qualifiedRepository, origin, requestKeys);
+        Decision decision = decide(caller, action, repository, origin, requestKeys);
         if (!decision.allowed()) {
             throw new AccessDeniedException(action, "User: " + caller.arn() + " is not authorized to perform: "
                     + action + " on resource: " + decision.resourceArn() + " because " + decision.reason());
         }
     }
 
-    public boolean allowed(Caller caller, String action, String qualifiedRepository, ClientOrigin origin) {
-        return decide(caller, action, qualifiedRepository, origin, Map.of()).allowed();
+    public boolean allowed(Caller caller, String action, RepositoryName repository, ClientOrigin origin) {
+        return decide(caller, action, repository, origin, Map.of()).allowed();
     }
 
     /** The condition keys of a request that sets resource tags: {@code aws:RequestTag/<key>} and {@code aws:TagKeys}. */
@@ -82,36 +82,34 @@ public class AccessControl {
     }
 
     /** The ARN of a repository in ECR's form, with this registry's region. */
-    public String repositoryArn(String qualifiedRepository) {
-        Names.Qualified name = Names.split(qualifiedRepository);
-        return Arns.repository(settings.region(), name.accountId(), name.name());
+    public String repositoryArn(RepositoryName repository) {
+        return repository.arn(settings.region());
     }
 
     /** Forgets what is known of a repository's policy and tags, after a change to them. */
-    public void forget(String qualifiedRepository) {
-        resources.remove(qualifiedRepository);
+    public void forget(RepositoryName repository) {
+        resources.remove(repository);
     }
 
     private record Decision(boolean allowed, String reason, String resourceArn) {
     }
 
-    private Decision decide(Caller caller, String action, String qualifiedRepository, ClientOrigin origin,
+    private Decision decide(Caller caller, String action, RepositoryName repository, ClientOrigin origin,
                             Map<String, List<String>> requestKeys) {
-        Names.Qualified name = Names.split(qualifiedRepository);
-        String resourceArn = Arns.repository(settings.region(), name.accountId(), name.name());
-        ResourceFacts facts = facts(qualifiedRepository);
+        String resourceArn = repository.arn(settings.region());
+        ResourceFacts facts = facts(repository);
         AccessRequest request = new AccessRequest(caller.arn(), caller.accountId(), action, resourceArn,
-                context(caller, origin, facts.tags(), name.accountId(), requestKeys));
-        PolicyEvaluation.Result result = PolicyEvaluation.decide(request, name.accountId(),
+                context(caller, origin, facts.tags(), repository.accountId(), requestKeys));
+        PolicyEvaluation.Result result = PolicyEvaluation.decide(request, repository.accountId(),
                 caller.administrator(), caller.identityPolicies(), facts.policy());
         return new Decision(result.allowed(), result.reason(), resourceArn);
     }
 
-    private ResourceFacts facts(String qualifiedRepository) {
+    private ResourceFacts facts(RepositoryName name) {
         long now = System.currentTimeMillis();
-        ResourceFacts facts = resources.get(qualifiedRepository);
+        ResourceFacts facts = resources.get(name);
         if (facts == null || facts.readAt() + RESOURCE_CACHE_MILLIS < now) {
-            Optional<Repository> repository = repositories.find(qualifiedRepository);
+            Optional<Repository> repository = repositories.find(name);
             // A stored policy was validated when it was set; it parses.
             Policy policy = repository.map(Repository::policy)
                     .map(json -> Policy.parse(json, PolicyKind.RESOURCE)).orElse(null);
@@ -119,7 +117,7 @@ public class AccessControl {
             if (resources.size() > 100_000) {
                 resources.clear();
             }
-            resources.put(qualifiedRepository, facts);
+            resources.put(name, facts);
         }
         return facts;
     }

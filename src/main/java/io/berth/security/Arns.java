@@ -13,8 +13,4 @@ public final class Arns {
     public static String accountRoot(String accountId) {
         return "arn:aws:iam::" + accountId + ":root";
     }
-
-    public static String repository(String region, String accountId, String repositoryName) {
-        return "arn:aws:ecr:" + region + ":" + accountId + ":repository/" + repositoryName;
-    }
 }

@@ -2,6 +2,7 @@ package io.berth.security;
 
 import io.berth.registry.Repositories;
 import io.berth.registry.Repository;
+import io.berth.registry.RepositoryName;
 import io.berth.security.policy.Policy;
 import io.berth.security.policy.PolicyException;
 import io.berth.security.policy.PolicyKind;
@@ -22,17 +23,17 @@ public class RepositoryPolicies {
     /** ECR's limit for repository and registry policy texts. */
     public static final int MAX_POLICY_LENGTH = 10_240;
 
-    public Optional<String> get(String qualifiedRepository) {
-        return Optional.ofNullable(repositories.require(qualifiedRepository).policy());
+    public Optional<String> get(RepositoryName repository) {
+        return Optional.ofNullable(repositories.require(repository).policy());
     }
 
     /** The policy; REPOSITORY_POLICY_NOT_FOUND when the repository has none. */
-    public String require(String qualifiedRepository) {
-        Repository repository = repositories.require(qualifiedRepository);
-        if (repository.policy() == null) {
-            throw Repositories.noRepositoryPolicy(repository);
+    public String require(RepositoryName repository) {
+        Repository stored = repositories.require(repository);
+        if (stored.policy() == null) {
+            throw Repositories.noRepositoryPolicy(stored);
         }
-        return repository.policy();
+        return stored.policy();
     }
 
     /**
@@ -41,7 +42,7 @@ public class RepositoryPolicies {
      *
      * @throws IllegalArgumentException saying what is wrong with an invalid policy; nothing is stored then
      */
-    public Optional<String> set(String qualifiedRepository, String policyJson, String actor) {
+    public Optional<String> set(RepositoryName repository, String policyJson, String actor) {
         if (policyJson != null) {
             if (policyJson.length() > MAX_POLICY_LENGTH) {
                 throw new IllegalArgumentException("a repository policy has at most " + MAX_POLICY_LENGTH
@@ -53,8 +54,8 @@ public class RepositoryPolicies {
                 throw new IllegalArgumentException(e.getMessage());
             }
         }
-        Optional<String> old = repositories.setPolicy(qualifiedRepository, policyJson, actor);
-        accessControl.forget(qualifiedRepository);
+        Optional<String> old = repositories.setPolicy(repository, policyJson, actor);
+        accessControl.forget(repository);
         return old;
     }
 

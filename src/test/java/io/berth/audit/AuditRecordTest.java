@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.berth.registry.RepositoryName;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -24,7 +25,7 @@ class AuditRecordTest {
         AuditEntry entry = new AuditEntry().call(AuditEntry.ECR, "PutImage")
                 .identity("000000000000", "admin", 1, "AKIAEXAMPLE")
                 .origin("192.0.2.7", "skopeo/1.9")
-                .repository("000000000000/team/app")
+                .repository(new RepositoryName("000000000000", "team/app"))
                 .parameters(Json.createObjectBuilder().add("imageTag", "v1").build())
                 .response(Json.createObjectBuilder().add("image", "stored").build());
         AuditRecord record = AuditRecord.of(entry, "eu-west-1");

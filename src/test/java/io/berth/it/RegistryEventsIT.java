@@ -21,6 +21,7 @@ import io.berth.registry.RegistryEvent.RepositoryDeleted;
 import io.berth.registry.RegistryEvent.TagMoved;
 import io.berth.registry.RegistryEvent;
 import io.berth.registry.Repositories;
+import io.berth.registry.RepositoryName;
 import io.berth.registry.RepositorySettings;
 import io.berth.security.Caller;
 import io.berth.security.Identities;
@@ -135,11 +136,11 @@ class RegistryEventsIT {
         String current = registry.imageManifest(name, OCI_MANIFEST, "current build");
         assertEquals(201, registry.putManifest(name, "build-2", OCI_MANIFEST, current).statusCode());
         String qualified = "000000000000/" + name;
-        repositories.setLifecyclePolicy(qualified, "{\"rules\":[{\"rulePriority\":7,\"selection\":{\"tagStatus\":"
+        repositories.setLifecyclePolicy(RepositoryName.parse(qualified), "{\"rules\":[{\"rulePriority\":7,\"selection\":{\"tagStatus\":"
                 + "\"tagged\",\"tagPrefixList\":[\"build-\"],\"countType\":\"imageCountMoreThan\",\"countNumber\":1},"
                 + "\"action\":{\"type\":\"expire\"}}]}", "000000000000/admin");
 
-        LifecycleRuns.Applied applied = lifecycle.apply(qualified);
+        LifecycleRuns.Applied applied = lifecycle.apply(RepositoryName.parse(qualified));
         assertEquals(1, applied.expired());
         ImageDeleted expired = recorder.awaitForRepository(qualified, ImageDeleted.class::isInstance).stream()
                 .filter(ImageDeleted.class::isInstance).map(ImageDeleted.class::cast).findFirst().orElseThrow();
@@ -149,7 +150,7 @@ class RegistryEventsIT {
         assertEquals(7, expired.rulePriority());
         assertEquals(LifecycleRuns.ACTOR, expired.actor());
         assertEquals(200, registry.get("/v2/" + name + "/manifests/build-2").statusCode());
-        assertEquals(0, lifecycle.apply(qualified).expired(), "a second run finds nothing more to expire");
+        assertEquals(0, lifecycle.apply(RepositoryName.parse(qualified)).expired(), "a second run finds nothing more to expire");
     }
 
     @Test
@@ -159,7 +160,7 @@ class RegistryEventsIT {
         String qualified = "000000000000/" + name;
         String first = registry.imageManifest(name, OCI_MANIFEST, "first");
         assertEquals(201, registry.putManifest(name, "v1", OCI_MANIFEST, first).statusCode());
-        repositories.updateSettings(qualified, current -> new RepositorySettings("IMMUTABLE", List.of(), false,
+        repositories.updateSettings(RepositoryName.parse(qualified), current -> new RepositorySettings("IMMUTABLE", List.of(), false,
                 "AES256", null), "000000000000/admin");
 
         String refused = registry.imageManifest(name, OCI_MANIFEST, "refused");
@@ -226,7 +227,7 @@ class RegistryEventsIT {
         String two = registry.imageManifest(name, OCI_MANIFEST, "two");
         assertEquals(201, registry.putManifest(name, "a", OCI_MANIFEST, one).statusCode());
         assertEquals(201, registry.putManifest(name, "b", OCI_MANIFEST, two).statusCode());
-        repositories.delete(qualified, true, "000000000000/admin");
+        repositories.delete(RepositoryName.parse(qualified), true, "000000000000/admin");
 
         List<RegistryEvent> events = recorder.awaitForRepository(qualified, RepositoryDeleted.class::isInstance);
         List<ImageDeleted> deleted = events.stream().filter(ImageDeleted.class::isInstance)

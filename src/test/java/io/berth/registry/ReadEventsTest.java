@@ -13,19 +13,20 @@ import org.junit.jupiter.api.Test;
 class ReadEventsTest {
 
     private static final String REPO = "000000000000/team/app";
+    private static final RepositoryName NAME = new RepositoryName("000000000000", "team/app");
     private static final String DIGEST = "sha256:" + "a".repeat(64);
     private static final long DAY = 86_400_000L;
 
     @Test
     void readsOfTheSameThingByTheSameCallerOnTheSameDayAreAddedUp() {
         ReadEvents reads = new ReadEvents();
-        reads.pulled(REPO, DIGEST, "latest", 500, "000000000000/admin", 10 * DAY + 1);
-        reads.pulled(REPO, DIGEST, "latest", 500, "000000000000/admin", 10 * DAY + 7);
-        reads.pulled(REPO, DIGEST, DIGEST, 500, "000000000000/admin", 10 * DAY + 8);
-        reads.pulled(REPO, DIGEST, "latest", 500, "000000000000/ci", 10 * DAY + 9);
-        reads.pulled(REPO, DIGEST, "latest", 500, "000000000000/admin", 11 * DAY);
-        reads.downloaded(REPO, DIGEST, 1000, "000000000000/admin", 10 * DAY + 2);
-        reads.downloaded(REPO, DIGEST, 24, "000000000000/admin", 10 * DAY + 3);
+        reads.pulled(NAME, DIGEST, "latest", 500, "000000000000/admin", 10 * DAY + 1);
+        reads.pulled(NAME, DIGEST, "latest", 500, "000000000000/admin", 10 * DAY + 7);
+        reads.pulled(NAME, DIGEST, DIGEST, 500, "000000000000/admin", 10 * DAY + 8);
+        reads.pulled(NAME, DIGEST, "latest", 500, "000000000000/ci", 10 * DAY + 9);
+        reads.pulled(NAME, DIGEST, "latest", 500, "000000000000/admin", 11 * DAY);
+        reads.downloaded(NAME, DIGEST, 1000, "000000000000/admin", 10 * DAY + 2);
+        reads.downloaded(NAME, DIGEST, 24, "000000000000/admin", 10 * DAY + 3);
 
         List<DomainEvent> events = reads.take(100);
 
@@ -42,9 +43,9 @@ class ReadEventsTest {
     @Test
     void whatCouldNotBeWrittenIsCountedAgainWithTheReadsSince() {
         ReadEvents reads = new ReadEvents();
-        reads.pulled(REPO, DIGEST, "latest", 100, "000000000000/admin", DAY + 1);
+        reads.pulled(NAME, DIGEST, "latest", 100, "000000000000/admin", DAY + 1);
         List<DomainEvent> taken = reads.take(10);
-        reads.pulled(REPO, DIGEST, "latest", 100, "000000000000/admin", DAY + 5);
+        reads.pulled(NAME, DIGEST, "latest", 100, "000000000000/admin", DAY + 5);
 
         reads.restore(taken);
 
@@ -56,7 +57,7 @@ class ReadEventsTest {
     void takingAtMostSomeLeavesTheRest() {
         ReadEvents reads = new ReadEvents();
         for (int i = 0; i < 5; i++) {
-            reads.pulled(REPO, DIGEST, "tag" + i, 1, "000000000000/admin", DAY);
+            reads.pulled(NAME, DIGEST, "tag" + i, 1, "000000000000/admin", DAY);
         }
         assertEquals(3, reads.take(3).size());
         assertEquals(2, reads.take(3).size());
@@ -72,7 +73,7 @@ class ReadEventsTest {
         for (int t = 0; t < threads; t++) {
             readers.add(pool.submit(() -> {
                 for (int i = 0; i < perThread; i++) {
-                    reads.pulled(REPO, DIGEST, "latest", 3, "000000000000/admin", DAY);
+                    reads.pulled(NAME, DIGEST, "latest", 3, "000000000000/admin", DAY);
                 }
             }));
         }
