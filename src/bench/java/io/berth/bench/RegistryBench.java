@@ -107,6 +107,8 @@ public final class RegistryBench {
               --runs N             repetitions of each blob measurement and of each Link walk (default 3)
               --conc LIST          manifest load concurrency levels         (default 16,64)
               --duration S         seconds per manifest load run            (default 20)
+              --warmup S           seconds of HEAD and of GET load before the manifest runs, not
+                                   reported (both JVMs, the client's too, compile meanwhile) (default 5)
               --tags N             tags to push                             (default 10000)
               --repos N            repositories to create                   (default 2000)
               --setup-conc N       parallel workers for tag/repo creation   (default 8)
@@ -371,9 +373,9 @@ public final class RegistryBench {
         // A JVM server compiles its hot paths during the first seconds of load; measure it warm, as it runs in
         // production (the same warm-up is applied to every registry).
         int firstConc = opt.conc().get(0);
-        log("manifest warm-up: " + WARMUP_SECONDS + " s of HEAD and GET load at c=" + firstConc + ", not reported");
-        load("HEAD", head, firstConc, WARMUP_SECONDS);
-        load("GET", get, firstConc, WARMUP_SECONDS);
+        log("manifest warm-up: " + opt.warmupS() + " s of HEAD and GET load at c=" + firstConc + ", not reported");
+        load("HEAD", head, firstConc, opt.warmupS());
+        load("GET", get, firstConc, opt.warmupS());
         report.section(String.format(Locale.ROOT, "manifest load: %s:bench, %.0f s per run, Accept: OCI+Docker manifest/index",
                 repo, opt.durationS()));
         for (String method : List.of("HEAD", "GET")) {
@@ -391,8 +393,6 @@ public final class RegistryBench {
             if (r.statusCode() != 200) throw new RegistryError("warm-up GET " + req.uri() + " -> HTTP " + r.statusCode());
         }
     }
-
-    static final double WARMUP_SECONDS = 5;
 
     private LoadResult load(String method, HttpRequest req, int conc, double durationS) {
         LongAdder done = new LongAdder();
@@ -690,12 +690,12 @@ public final class RegistryBench {
     // ------------------------------------------------------------------------------------------------ options
 
     record Options(String url, String user, String password, String token, long sizeMb, long chunkMb, long rangeMb,
-                   int runs, List<Integer> conc, double durationS, int tags, int repos, int setupConc, int samples,
+                   int runs, List<Integer> conc, double durationS, double warmupS, int tags, int repos, int setupConc, int samples,
                    long pid, Set<String> only, String repoPrefix) {
 
         static final List<String> PHASES = List.of("blob", "pull", "manifest", "tags", "catalog");
         static final Set<String> KEYS = Set.of("url", "user", "password", "token", "size-mb", "chunk-mb", "range-mb",
-                "runs", "conc", "duration", "tags", "repos", "setup-conc", "samples", "pid", "only", "repo-prefix");
+                "runs", "conc", "duration", "warmup", "tags", "repos", "setup-conc", "samples", "pid", "only", "repo-prefix");
 
         boolean runs(String phase) { return only.contains(phase); }
 
@@ -732,6 +732,8 @@ public final class RegistryBench {
             if (m.containsKey("password") && !m.containsKey("user")) throw new IllegalArgumentException("--password without --user");
             double duration = Double.parseDouble(m.getOrDefault("duration", "20"));
             if (!(duration > 0)) throw new IllegalArgumentException("--duration must be > 0");
+            double warmup = Double.parseDouble(m.getOrDefault("warmup", "5"));
+            if (!(warmup >= 0)) throw new IllegalArgumentException("--warmup must be >= 0");
             String url = m.getOrDefault("url", "http://127.0.0.1:5000").replaceAll("/+$", "");
             if (!url.matches("https?://.+")) throw new IllegalArgumentException("--url must start with http:// or https://");
             String prefix = m.getOrDefault("repo-prefix",
@@ -740,7 +742,7 @@ public final class RegistryBench {
                     positive("size-mb", m.getOrDefault("size-mb", "1024")),
                     positive("chunk-mb", m.getOrDefault("chunk-mb", "64")),
                     positive("range-mb", m.getOrDefault("range-mb", "64")),
-                    (int) positive("runs", m.getOrDefault("runs", "3")), List.copyOf(conc), duration,
+                    (int) positive("runs", m.getOrDefault("runs", "3")), List.copyOf(conc), duration, warmup,
                     (int) positive("tags", m.getOrDefault("tags", "10000")),
                     (int) positive("repos", m.getOrDefault("repos", "2000")),
                     (int) positive("setup-conc", m.getOrDefault("setup-conc", "8")),
