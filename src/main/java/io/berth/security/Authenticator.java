@@ -55,7 +55,8 @@ public class Authenticator {
     private final ConcurrentMap<String, Integer> inFlight = new ConcurrentHashMap<>();
     private SigV4Verifier sigV4;
 
-    private record Cached(Caller caller, long validUntil) {
+    /** A verified credential: valid until {@code validUntil}, verified again from {@code refreshFrom} on. */
+    private record Cached(Caller caller, long validUntil, long refreshFrom) {
     }
 
     /** What became of a credential. */
@@ -89,16 +90,19 @@ public class Authenticator {
         // Keyed on what the header means, not how it is written: "basic", extra spaces and the like do not make a
         // credential new (and cost another slow password hash).
         String cacheKey = credentials.cacheKey();
+        long now = System.currentTimeMillis();
         Cached cached = verified.get(cacheKey);
-        if (cached != null && cached.validUntil() > System.currentTimeMillis()) {
+        boolean valid = cached != null && cached.validUntil() > now;
+        if (valid && (now < cached.refreshFrom() || verifying.containsKey(cacheKey))) {
             return new Outcome.Authenticated(cached.caller());
         }
-        // One verification per credential at a time: when a cached entry expires under load, the other requests
-        // with the same header wait for its result instead of each paying the slow password hash.
+        // One verification per credential at a time: the other requests with the same header wait for its result
+        // instead of each paying the slow password hash. A cached entry is verified again shortly before it
+        // expires, by one request, while the others still use it: a client under load never waits for the hash.
         CompletableFuture<Outcome> mine = new CompletableFuture<>();
         CompletableFuture<Outcome> running = verifying.putIfAbsent(cacheKey, mine);
         if (running != null) {
-            return running.join();
+            return valid ? new Outcome.Authenticated(cached.caller()) : running.join();
         }
         try {
             Outcome outcome = verify(credentials, clientAddress, cacheKey);
@@ -150,6 +154,8 @@ public class Authenticator {
                     : userOf(result.getCallerPrincipal().getName()).map(u -> callerOf(u, null));
         }
         if (caller.isEmpty()) {
+            // A password changed elsewhere (another instance) ends what was cached for it here too.
+            verified.remove(cacheKey);
             throttle.recordFailure(name, clientAddress);
             Optional<Instant> expired = LoginTokens.TOKEN_USER.equals(name)
                     ? tokens.expiredAt(credentials.password()) : Optional.empty();
@@ -161,7 +167,8 @@ public class Authenticator {
         if (verified.size() >= MAX_CACHED) {
             verified.clear();
         }
-        verified.put(cacheKey, new Cached(caller.get(), validUntil));
+        long now = System.currentTimeMillis();
+        verified.put(cacheKey, new Cached(caller.get(), validUntil, validUntil - (validUntil - now) / 4));
         return new Outcome.Authenticated(caller.get());
     }
 
