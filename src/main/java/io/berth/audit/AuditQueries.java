@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -55,6 +56,11 @@ public class AuditQueries {
         if (attribute != null) {
             sql.append(" AND ").append(ATTRIBUTES.get(attribute)).append(" = ?");
         }
+        // An event id is indexed through its time (UUID v7): the record was made in that millisecond.
+        OptionalLong idTime = "EventId".equals(attribute) ? TimeOrderedIds.millisOf(value) : OptionalLong.empty();
+        if (idTime.isPresent()) {
+            sql.append(" AND event_time = ?");
+        }
         if (after != null) {
             sql.append(" AND (event_time < ? OR (event_time = ? AND id < ?))");
         }
@@ -71,6 +77,9 @@ public class AuditQueries {
                 } else {
                     query.setString(++i, value);
                 }
+            }
+            if (idTime.isPresent()) {
+                query.setLong(++i, idTime.getAsLong());
             }
             if (after != null) {
                 query.setLong(++i, after.time());

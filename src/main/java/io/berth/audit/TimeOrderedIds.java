@@ -1,5 +1,6 @@
 package io.berth.audit;
 
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -18,5 +19,15 @@ final class TimeOrderedIds {
         long high = (epochMillis << 16) | 0x7000L | (random.nextLong() & 0x0FFFL);
         long low = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
         return new UUID(high, low).toString();
+    }
+
+    /** The time a version 7 id was made at (epoch millis); empty for any other text. */
+    static OptionalLong millisOf(String id) {
+        try {
+            UUID uuid = UUID.fromString(id);
+            return uuid.version() == 7 ? OptionalLong.of(uuid.getMostSignificantBits() >>> 16) : OptionalLong.empty();
+        } catch (IllegalArgumentException e) {
+            return OptionalLong.empty();
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -24,5 +25,12 @@ class TimeOrderedIdsTest {
         String later = TimeOrderedIds.next(1_764_000_000_124L);
         assertTrue(earlier.compareTo(later) < 0, earlier + " before " + later);
         assertNotEquals(TimeOrderedIds.next(5), TimeOrderedIds.next(5));
+    }
+
+    @Test
+    void giveBackTheirTimeAndNoneForOtherIds() {
+        assertEquals(OptionalLong.of(1_764_000_000_123L), TimeOrderedIds.millisOf(TimeOrderedIds.next(1_764_000_000_123L)));
+        assertEquals(OptionalLong.empty(), TimeOrderedIds.millisOf(UUID.randomUUID().toString()), "version 4");
+        assertEquals(OptionalLong.empty(), TimeOrderedIds.millisOf("not-an-id"));
     }
 }

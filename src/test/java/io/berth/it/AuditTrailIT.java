@@ -106,6 +106,10 @@ class AuditTrailIT {
         assertEquals(3, pages, "9 records in pages of 4");
         assertEquals(byResource.stream().map(e -> e.getString("EventId")).toList(), paged);
 
+        // By event id: found through the time the id carries, the one record and no other.
+        String pushId = pushes.get(1).getString("EventId");
+        assertEquals(List.of(pushId), events("EventId", pushId).stream().map(e -> e.getString("EventId")).toList());
+
         List<JsonObject> byName = events("EventName", "PutImage");
         assertTrue(byName.stream().map(AuditTrailIT::record).filter(r -> name.equals(r.getJsonObject(
                 "requestParameters").getString("repositoryName", null))).count() >= 3);
