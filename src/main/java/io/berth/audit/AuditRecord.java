@@ -2,10 +2,13 @@ package io.berth.audit;
 
 import static io.berth.platform.Jsonp.JSON;
 
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonGenerator;
+import jakarta.json.stream.JsonGeneratorFactory;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 
 /**
  * One call as CloudTrail records it ({@code eventVersion} 1.08), with the fields its lookups filter on. {@code json}
@@ -17,6 +20,8 @@ public record AuditRecord(String eventId, long time, String accountId, String ev
 
     static final String REPOSITORY_TYPE = "AWS::ECR::Repository";
     static final String USER_TYPE = "AWS::IAM::User";
+
+    private static final JsonGeneratorFactory GENERATORS = JSON.createGeneratorFactory(Map.of());
 
     /** Whether an operation only reads, by AWS's naming: Get, List, Describe, BatchGet, BatchCheck, Lookup. */
     static boolean readOnly(String eventName) {
@@ -32,69 +37,74 @@ public record AuditRecord(String eventId, long time, String accountId, String ev
                 : entry.repository != null ? entry.repository.accountId() : entry.attemptedAccount;
         String errorCode = entry.errorCode != null ? entry.errorCode
                 : entry.status >= 400 ? httpError(entry.status) : null;
-
-        JsonObjectBuilder record = JSON.createObjectBuilder()
-                .add("eventVersion", "1.08")
-                .add("userIdentity", identity(entry))
-                .add("eventTime", Instant.ofEpochMilli(entry.time).truncatedTo(ChronoUnit.SECONDS).toString())
-                .add("eventSource", entry.source)
-                .add("eventName", entry.name)
-                .add("awsRegion", region)
-                .add("sourceIPAddress", entry.sourceIp == null ? "" : entry.sourceIp)
-                .add("userAgent", entry.userAgent == null ? "" : entry.userAgent);
-        if (errorCode != null) {
-            record.add("errorCode", errorCode).add("errorMessage", entry.errorMessage == null ? errorCode
-                    : entry.errorMessage);
-        }
-        record.add("requestParameters", entry.parameters == null ? JsonObject.NULL : entry.parameters)
-                .add("responseElements", entry.response == null || errorCode != null ? JsonObject.NULL
-                        : entry.response)
-                .add("requestID", entry.requestId)
-                .add("eventID", eventId)
-                .add("readOnly", readOnly);
         String resourceType = null;
         String resourceName = null;
         if (entry.repository != null) {
-            String repositoryAccount = entry.repository.accountId();
             resourceType = REPOSITORY_TYPE;
             resourceName = entry.repository.name();
-            record.add("resources", JSON.createArrayBuilder().add(JSON.createObjectBuilder()
-                    .add("accountId", repositoryAccount).add("type", resourceType)
-                    .add("ARN", entry.repository.arn(region))));
-            account = repositoryAccount;
+            account = entry.repository.accountId();
         } else if (entry.iamUser != null && entry.identityAccount != null) {
             resourceType = USER_TYPE;
             resourceName = entry.iamUser;
-            record.add("resources", JSON.createArrayBuilder().add(JSON.createObjectBuilder()
-                    .add("accountId", entry.identityAccount).add("type", resourceType)
-                    .add("ARN", "arn:aws:iam::" + entry.identityAccount + ":user/" + resourceName)));
         }
-        record.add("eventType", "AwsApiCall")
-                .add("managementEvent", true)
-                .add("recipientAccountId", account == null ? "" : account)
-                .add("eventCategory", "Management");
+
+        // Written as it is built, without a tree of the record first: the flush writes a record per call.
+        StringWriter text = new StringWriter(1024);
+        try (JsonGenerator record = GENERATORS.createGenerator(text)) {
+            record.writeStartObject().write("eventVersion", "1.08");
+            identity(record.writeStartObject("userIdentity"), entry).writeEnd()
+                    .write("eventTime", Instant.ofEpochMilli(entry.time).truncatedTo(ChronoUnit.SECONDS).toString())
+                    .write("eventSource", entry.source)
+                    .write("eventName", entry.name)
+                    .write("awsRegion", region)
+                    .write("sourceIPAddress", entry.sourceIp == null ? "" : entry.sourceIp)
+                    .write("userAgent", entry.userAgent == null ? "" : entry.userAgent);
+            if (errorCode != null) {
+                record.write("errorCode", errorCode)
+                        .write("errorMessage", entry.errorMessage == null ? errorCode : entry.errorMessage);
+            }
+            record.write("requestParameters", entry.parameters == null ? JsonValue.NULL : entry.parameters)
+                    .write("responseElements", entry.response == null || errorCode != null ? JsonValue.NULL
+                            : entry.response)
+                    .write("requestID", entry.requestId)
+                    .write("eventID", eventId)
+                    .write("readOnly", readOnly);
+            if (resourceType != null) {
+                String resourceAccount = entry.repository != null ? account : entry.identityAccount;
+                record.writeStartArray("resources").writeStartObject()
+                        .write("accountId", resourceAccount)
+                        .write("type", resourceType)
+                        .write("ARN", entry.repository != null ? entry.repository.arn(region)
+                                : "arn:aws:iam::" + resourceAccount + ":user/" + resourceName)
+                        .writeEnd().writeEnd();
+            }
+            record.write("eventType", "AwsApiCall")
+                    .write("managementEvent", true)
+                    .write("recipientAccountId", account == null ? "" : account)
+                    .write("eventCategory", "Management")
+                    .writeEnd();
+        }
         String userName = entry.identityUser != null ? entry.identityUser : entry.attemptedIdentity;
         return new AuditRecord(eventId, entry.time, account, entry.source, entry.name, readOnly, userName,
-                entry.accessKeyId, resourceType, resourceName, errorCode, record.build().toString());
+                entry.accessKeyId, resourceType, resourceName, errorCode, text.toString());
     }
 
-    private static JsonObjectBuilder identity(AuditEntry entry) {
-        JsonObjectBuilder identity = JSON.createObjectBuilder();
+    private static JsonGenerator identity(JsonGenerator identity, AuditEntry entry) {
         if (entry.identityUser == null) {
-            identity.add("type", "Unknown");
+            identity.write("type", "Unknown");
             if (entry.attemptedIdentity != null) {
-                identity.add("userName", entry.attemptedIdentity);
+                identity.write("userName", entry.attemptedIdentity);
             }
             return identity;
         }
-        identity.add("type", "IAMUser")
-                .add("principalId", entry.identityUserId)
-                .add("arn", "arn:aws:iam::" + entry.identityAccount + ":user/" + entry.identityUser)
-                .add("accountId", entry.identityAccount);
+        identity.write("type", "IAMUser")
+                .write("principalId", entry.identityUserId)
+                .write("arn", "arn:aws:iam::" + entry.identityAccount + ":user/" + entry.identityUser)
+                .write("accountId", entry.identityAccount);
         if (entry.accessKeyId != null) {
-            identity.add("accessKeyId", entry.accessKeyId);
+            identity.write("accessKeyId", entry.accessKeyId);
         }
-        return identity.add("userName", entry.identityUser);
+        return identity.write("userName", entry.identityUser);
     }
 
     /** A refusal no boundary named: its HTTP status as a code ({@code NotFound}, {@code MethodNotAllowed}, …). */
