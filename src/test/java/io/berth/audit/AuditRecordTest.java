@@ -54,6 +54,34 @@ class AuditRecordTest {
     }
 
     @Test
+    void aCallOnAUserNamesTheUserAsItsResourceInTheCallersAccount() {
+        AuditEntry entry = new AuditEntry().call(AuditEntry.IAM, "CreateAccessKey")
+                .identity("111111111111", "admin", 1, null)
+                .iamUser("ci");
+        AuditRecord record = AuditRecord.of(entry, "eu-west-1");
+        JsonObject resource = json(record.json()).getJsonArray("resources").getJsonObject(0);
+
+        assertEquals("111111111111", resource.getString("accountId"));
+        assertEquals("AWS::IAM::User", resource.getString("type"));
+        assertEquals("arn:aws:iam::111111111111:user/ci", resource.getString("ARN"));
+        assertEquals("111111111111", record.accountId());
+        assertEquals("ci", record.resourceName());
+    }
+
+    @Test
+    void aRefusedSignInBelongsToTheAccountItClaimed() {
+        AuditEntry entry = new AuditEntry().call(AuditEntry.ECR, "SignIn")
+                .attemptedIdentity("mallory", "222222222222").status(401);
+        AuditRecord record = AuditRecord.of(entry, "eu-west-1");
+        JsonObject json = json(record.json());
+
+        assertEquals("222222222222", record.accountId());
+        assertEquals("222222222222", json.getString("recipientAccountId"));
+        assertEquals("Unknown", json.getJsonObject("userIdentity").getString("type"));
+        assertFalse(json.containsKey("resources"));
+    }
+
+    @Test
     void aRefusalKeepsItsErrorAndNoAnswer() {
         AuditEntry entry = new AuditEntry().call(AuditEntry.ECR, "BatchGetImage").status(404)
                 .response(Json.createObjectBuilder().add("leak", "no").build());
