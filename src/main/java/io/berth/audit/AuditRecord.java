@@ -33,19 +33,22 @@ public record AuditRecord(String eventId, long time, String accountId, String ev
     static AuditRecord of(AuditEntry entry, String region) {
         String eventId = TimeOrderedIds.next(entry.time);
         boolean readOnly = readOnly(entry.name);
-        String account = entry.identityAccount != null ? entry.identityAccount
-                : entry.repository != null ? entry.repository.accountId() : entry.attemptedAccount;
+        // A call on a repository belongs to the repository's account; any other to the caller's.
+        String account = entry.repository != null ? entry.repository.accountId()
+                : entry.identityAccount != null ? entry.identityAccount : entry.attemptedAccount;
         String errorCode = entry.errorCode != null ? entry.errorCode
                 : entry.status >= 400 ? httpError(entry.status) : null;
         String resourceType = null;
         String resourceName = null;
+        String resourceArn = null;
         if (entry.repository != null) {
             resourceType = REPOSITORY_TYPE;
             resourceName = entry.repository.name();
-            account = entry.repository.accountId();
+            resourceArn = entry.repository.arn(region);
         } else if (entry.iamUser != null && entry.identityAccount != null) {
             resourceType = USER_TYPE;
             resourceName = entry.iamUser;
+            resourceArn = "arn:aws:iam::" + account + ":user/" + resourceName;
         }
 
         // Written as it is built, without a tree of the record first: the flush writes a record per call.
@@ -70,12 +73,10 @@ public record AuditRecord(String eventId, long time, String accountId, String ev
                     .write("eventID", eventId)
                     .write("readOnly", readOnly);
             if (resourceType != null) {
-                String resourceAccount = entry.repository != null ? account : entry.identityAccount;
                 record.writeStartArray("resources").writeStartObject()
-                        .write("accountId", resourceAccount)
+                        .write("accountId", account)
                         .write("type", resourceType)
-                        .write("ARN", entry.repository != null ? entry.repository.arn(region)
-                                : "arn:aws:iam::" + resourceAccount + ":user/" + resourceName)
+                        .write("ARN", resourceArn)
                         .writeEnd().writeEnd();
             }
             record.write("eventType", "AwsApiCall")
