@@ -12,8 +12,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -21,11 +21,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class AuditQueries {
 
-    /** CloudTrail's lookup attributes and the columns that hold them. */
-    public static final Map<String, String> ATTRIBUTES = Map.of(
-            "EventId", "event_id", "EventName", "event_name", "ReadOnly", "read_only", "Username", "user_name",
-            "ResourceType", "resource_type", "ResourceName", "resource_name", "EventSource", "event_source",
-            "AccessKeyId", "access_key_id");
+    private static final Logger LOG = Logger.getLogger(AuditQueries.class.getName());
 
     @Resource(lookup = "java:app/jdbc/berth")
     DataSource dataSource;
@@ -34,71 +30,91 @@ public class AuditQueries {
     @ConfigProperty(name = "berth.audit.retention.days", defaultValue = "90")
     int retentionDays;
 
-    /** A record as a lookup lists it. */
-    public record Found(long id, String eventId, String eventName, boolean readOnly, String accessKeyId, long time,
-                        String eventSource, String userName, String resourceType, String resourceName,
-                        String json) {
+    /** A record as a lookup lists it: its number in the chain and what it says. */
+    public record Found(long id, AuditRecord record) {
     }
 
-    /** Where a page ended: the last record's time and id (records are listed newest first). */
-    public record Position(long time, long id) {
+    /** Where a page of results ended: the last record's number (records are listed newest first). */
+    public record Position(long id) {
     }
 
     /**
      * An account's records from {@code start} to {@code end} (epoch millis, both included), newest first, optionally
-     * where one attribute (a key of {@link #ATTRIBUTES}) has a value; at most {@code max}, after {@code after}.
+     * where one of CloudTrail's lookup attributes has a value; at most {@code max}, after {@code after}. Reads
+     * the pages that the page index says hold the account's records with that value, newest first.
      */
     public List<Found> lookup(String accountId, String attribute, String value, long start, long end, int max,
                               Position after) {
-        StringBuilder sql = new StringBuilder("SELECT id, event_id, event_name, read_only, access_key_id,"
-                + " event_time, event_source, user_name, resource_type, resource_name, record FROM audit_record"
-                + " WHERE account_id = ? AND event_time >= ? AND event_time <= ?");
-        if (attribute != null) {
-            sql.append(" AND ").append(ATTRIBUTES.get(attribute)).append(" = ?");
-        }
-        // An event id is indexed through its time (UUID v7): the record was made in that millisecond.
+        String indexed = attribute == null || attribute.equals("EventId") ? AuditPages.ANY : attribute;
+        // An event id is found through its time (UUID v7): the record was made in that millisecond.
         OptionalLong idTime = "EventId".equals(attribute) ? TimeOrderedIds.millisOf(value) : OptionalLong.empty();
-        if (idTime.isPresent()) {
-            sql.append(" AND event_time = ?");
-        }
-        if (after != null) {
-            sql.append(" AND (event_time < ? OR (event_time = ? AND id < ?))");
-        }
-        sql.append(" ORDER BY event_time DESC, id DESC");
+        long from = Math.max(start, idTime.orElse(start));
+        long to = Math.min(end, idTime.orElse(end));
+        String sql = "SELECT p.id, p.records FROM audit_page_key k JOIN audit_page p ON p.id = k.page_id"
+                + " WHERE k.account_id = ? AND k.attribute = ? AND k.attribute_value = ? AND p.max_time >= ?"
+                + " AND p.min_time <= ?" + (after != null ? " AND k.page_id < ?" : "") + " ORDER BY k.page_id DESC";
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement(sql.toString())) {
-            int i = 0;
-            query.setString(++i, accountId);
-            query.setLong(++i, start);
-            query.setLong(++i, end);
-            if (attribute != null) {
-                if (attribute.equals("ReadOnly")) {
-                    query.setBoolean(++i, Boolean.parseBoolean(value));
-                } else {
-                    query.setString(++i, value);
-                }
-            }
-            if (idTime.isPresent()) {
-                query.setLong(++i, idTime.getAsLong());
-            }
+             PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, accountId);
+            query.setString(2, indexed);
+            query.setString(3, indexed.equals(AuditPages.ANY) ? "" : AuditPages.indexed(value));
+            query.setLong(4, from);
+            query.setLong(5, to);
             if (after != null) {
-                query.setLong(++i, after.time());
-                query.setLong(++i, after.time());
-                query.setLong(++i, after.id());
+                query.setLong(6, after.id());
             }
-            query.setMaxRows(max);
+            // Pages are large: a few at a time, and no more than the results need.
+            query.setFetchSize(2);
             List<Found> found = new ArrayList<>();
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    found.add(new Found(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getBoolean(4),
-                            rows.getString(5), rows.getLong(6), rows.getString(7), rows.getString(8),
-                            rows.getString(9), rows.getString(10), rows.getString(11)));
+            try (ResultSet pages = query.executeQuery()) {
+                while (found.size() < max && pages.next()) {
+                    List<AuditPages.Line> lines = AuditPages.lines(pages.getLong(1), pages.getBytes(2));
+                    for (int i = lines.size() - 1; i >= 0 && found.size() < max; i--) {
+                        AuditPages.Line line = lines.get(i);
+                        if ((after == null || line.number() < after.id()) && line.time() >= from
+                                && line.time() <= to) {
+                            AuditRecord record = read(line);
+                            if (record != null && accountId.equals(record.accountId())
+                                    && matches(record, attribute, value)) {
+                                found.add(new Found(line.number(), record));
+                            }
+                        }
+                    }
                 }
             }
             return found;
         } catch (SQLException e) {
             throw new IllegalStateException("looking up audit records failed", e);
         }
+    }
+
+    /** A stored record, or null (and a warning) for a line that is not one: the verification names it. */
+    private static AuditRecord read(AuditPages.Line line) {
+        try {
+            return AuditRecord.read(line.json(), line.time());
+        } catch (RuntimeException notARecord) {
+            LOG.warning(() -> "audit record " + line.number() + " is not a record as written (" + notARecord
+                    + "); run the verification");
+            return null;
+        }
+    }
+
+    private static boolean matches(AuditRecord record, String attribute, String value) {
+        if (attribute == null) {
+            return true;
+        }
+        String actual = switch (attribute) {
+            case "EventId" -> record.eventId();
+            case "EventName" -> record.eventName();
+            case "ReadOnly" -> Boolean.toString(record.readOnly());
+            case "Username" -> record.userName();
+            case "ResourceType" -> record.resourceType();
+            case "ResourceName" -> record.resourceName();
+            case "EventSource" -> record.eventSource();
+            case "AccessKeyId" -> record.accessKeyId();
+            default -> null;
+        };
+        return value.equals(actual);
     }
 
     /** What a verification found: how many records it checked and the first that does not match, if any. */
@@ -109,39 +125,40 @@ public class AuditQueries {
     }
 
     /**
-     * Checks the chain over the records from {@code start} to {@code end}: each record's hash must be the hash of
-     * its previous hash and its JSON, and its previous hash the hash of the record before it. Names the first record
-     * that does not match (its event id), as CloudTrail's log file validation does.
+     * Checks the chain over the records from {@code start} to {@code end} (whole pages): each record's hash must be
+     * the hash of the record before it and its own JSON, and no record may be missing between them. Names the first
+     * record that does not match (its event id), as CloudTrail's log file validation does.
      */
     public Verification verify(long start, long end) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT id, event_id, record, previous_hash, hash"
-                     + " FROM audit_record WHERE id >= (SELECT COALESCE(MIN(id), 0) FROM audit_record"
-                     + " WHERE event_time >= ?) AND event_time <= ? ORDER BY id")) {
+             PreparedStatement query = connection.prepareStatement("SELECT id, previous_hash, records"
+                     + " FROM audit_page WHERE id >= (SELECT COALESCE(MIN(id), 0) FROM audit_page"
+                     + " WHERE max_time >= ?) AND min_time <= ? ORDER BY id")) {
             query.setLong(1, start);
             query.setLong(2, end);
-            query.setFetchSize(500);
+            query.setFetchSize(2);
             long checked = 0;
-            long previousId = -1;
+            long next = -1;
             String previousHash = null;
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    long id = rows.getLong(1);
-                    String eventId = rows.getString(2);
-                    String stored = rows.getString(5);
-                    String claimedPrevious = rows.getString(4);
-                    if (previousHash != null && id != previousId + 1) {
-                        return new Verification(checked, eventId, "the record before it is missing");
+            try (ResultSet pages = query.executeQuery()) {
+                while (pages.next()) {
+                    long first = pages.getLong(1);
+                    List<AuditPages.Line> lines = AuditPages.lines(first, pages.getBytes(3));
+                    if (previousHash == null) {
+                        previousHash = pages.getString(2);
+                    } else if (first != next) {
+                        return new Verification(checked, eventId(lines, 0), "the record before it is missing");
                     }
-                    if (previousHash != null && !previousHash.equals(claimedPrevious)) {
-                        return new Verification(checked, eventId, "it does not follow the record before it");
+                    for (int i = 0; i < lines.size(); i++) {
+                        AuditPages.Line line = lines.get(i);
+                        if (!AuditWriter.chain(previousHash, line.json()).equals(line.hash())) {
+                            return new Verification(checked, eventId(lines, i),
+                                    "it does not match its hash (its content or the record before it changed)");
+                        }
+                        checked++;
+                        previousHash = line.hash();
                     }
-                    if (!AuditWriter.chain(claimedPrevious, rows.getString(3)).equals(stored)) {
-                        return new Verification(checked, eventId, "its content does not match its hash");
-                    }
-                    checked++;
-                    previousId = id;
-                    previousHash = stored;
+                    next = first + lines.size();
                 }
             }
             return new Verification(checked, null, null);
@@ -150,20 +167,38 @@ public class AuditQueries {
         }
     }
 
+    /** The event id of a page's record, or its number when the record is not JSON with an id. */
+    private static String eventId(List<AuditPages.Line> lines, int index) {
+        if (lines.isEmpty()) {
+            return "";
+        }
+        AuditPages.Line line = lines.get(Math.max(0, index));
+        try {
+            return AuditRecord.read(line.json(), line.time()).eventId();
+        } catch (RuntimeException notJson) {
+            return "record " + line.number();
+        }
+    }
+
     /** Writes the records from {@code start} to {@code end} as JSON Lines, oldest first. */
     public long export(long start, long end, Writer out) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT record FROM audit_record"
-                     + " WHERE event_time >= ? AND event_time <= ? ORDER BY id")) {
+             PreparedStatement query = connection.prepareStatement("SELECT id, records FROM audit_page"
+                     + " WHERE id >= (SELECT COALESCE(MIN(id), 0) FROM audit_page WHERE max_time >= ?)"
+                     + " AND min_time <= ? ORDER BY id")) {
             query.setLong(1, start);
             query.setLong(2, end);
-            query.setFetchSize(500);
+            query.setFetchSize(2);
             long written = 0;
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    out.write(rows.getString(1));
-                    out.write('\n');
-                    written++;
+            try (ResultSet pages = query.executeQuery()) {
+                while (pages.next()) {
+                    for (AuditPages.Line line : AuditPages.lines(pages.getLong(1), pages.getBytes(2))) {
+                        if (line.time() >= start && line.time() <= end) {
+                            out.write(line.json());
+                            out.write('\n');
+                            written++;
+                        }
+                    }
                 }
             }
             out.flush();
@@ -175,13 +210,40 @@ public class AuditQueries {
         }
     }
 
-    /** Removes records older than the retention ({@code BERTH_AUDIT_RETENTION_DAYS}); returns how many. */
-    public int prune(long now) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement delete = connection.prepareStatement(
-                     "DELETE FROM audit_record WHERE event_time < ?")) {
-            delete.setLong(1, now - retentionDays * 24L * 3600 * 1000);
-            return delete.executeUpdate();
+    /**
+     * Removes records older than the retention ({@code BERTH_AUDIT_RETENTION_DAYS}): the pages before the first one
+     * that holds a record to keep, and their index; returns how many records.
+     */
+    public long prune(long now) {
+        long cutoff = now - retentionDays * 24L * 3600 * 1000;
+        try (Connection connection = dataSource.getConnection()) {
+            long keep;
+            try (PreparedStatement first = connection.prepareStatement("SELECT COALESCE((SELECT MIN(id)"
+                    + " FROM audit_page WHERE max_time >= ?), (SELECT COALESCE(MAX(id), 0) + 1 FROM audit_page))")) {
+                first.setLong(1, cutoff);
+                try (ResultSet row = first.executeQuery()) {
+                    row.next();
+                    keep = row.getLong(1);
+                }
+            }
+            long records;
+            try (PreparedStatement count = connection.prepareStatement(
+                    "SELECT COALESCE(SUM(record_count), 0) FROM audit_page WHERE id < ?")) {
+                count.setLong(1, keep);
+                try (ResultSet row = count.executeQuery()) {
+                    row.next();
+                    records = row.getLong(1);
+                }
+            }
+            // Pages first: an index entry left by a failure in between points at nothing, and the next run removes it.
+            for (String sql : new String[] {"DELETE FROM audit_page WHERE id < ?",
+                    "DELETE FROM audit_page_key WHERE page_id < ?"}) {
+                try (PreparedStatement delete = connection.prepareStatement(sql)) {
+                    delete.setLong(1, keep);
+                    delete.executeUpdate();
+                }
+            }
+            return records;
         } catch (SQLException e) {
             throw new IllegalStateException("pruning the audit trail failed", e);
         }

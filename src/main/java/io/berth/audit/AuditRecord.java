@@ -2,9 +2,13 @@ package io.berth.audit;
 
 import static io.berth.platform.Jsonp.JSON;
 
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonGeneratorFactory;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -88,6 +92,33 @@ public record AuditRecord(String eventId, long time, String accountId, String ev
         String userName = entry.identityUser != null ? entry.identityUser : entry.attemptedIdentity;
         return new AuditRecord(eventId, entry.time, account, entry.source, entry.name, readOnly, userName,
                 entry.accessKeyId, resourceType, resourceName, errorCode, text.toString());
+    }
+
+    /**
+     * A stored record read back: the lookup attributes as {@link #of} set them, from the JSON it wrote ({@code time},
+     * which the JSON holds to the second only, as stored beside it).
+     */
+    static AuditRecord read(String json, long time) {
+        JsonObject record;
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
+            record = reader.readObject();
+        }
+        JsonObject identity = record.getJsonObject("userIdentity");
+        String account = record.getString("recipientAccountId", "");
+        String resourceType = null;
+        String resourceName = null;
+        JsonArray resources = record.getJsonArray("resources");
+        if (resources != null && !resources.isEmpty()) {
+            JsonObject resource = resources.getJsonObject(0);
+            resourceType = resource.getString("type");
+            // arn:aws:ecr:<region>:<account>:repository/<name>, arn:aws:iam::<account>:user/<name>
+            String arn = resource.getString("ARN");
+            resourceName = arn.substring(arn.indexOf('/') + 1);
+        }
+        return new AuditRecord(record.getString("eventID"), time, account.isEmpty() ? null : account,
+                record.getString("eventSource"), record.getString("eventName"), record.getBoolean("readOnly"),
+                identity.getString("userName", null), identity.getString("accessKeyId", null), resourceType,
+                resourceName, record.getString("errorCode", null), json);
     }
 
     private static JsonGenerator identity(JsonGenerator identity, AuditEntry entry) {

@@ -79,7 +79,7 @@ public class AuditTimers {
             return;
         }
         if (PRUNE.equals(timer.getInfo())) {
-            int pruned = queries.prune(System.currentTimeMillis());
+            long pruned = queries.prune(System.currentTimeMillis());
             if (pruned > 0) {
                 LOG.info(() -> "removed " + pruned + " audit records past their retention");
             }

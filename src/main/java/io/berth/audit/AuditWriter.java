@@ -11,16 +11,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Appends records to the chain in one transaction a batch, with the chain's head locked: one JDBC batch of inserts,
- * so that auditing every call costs a few statements a second, not one a call.
+ * Appends records to the chain in one transaction a batch, with the chain's head locked: one page of records
+ * ({@link AuditPages}), so that auditing every call costs a few statements a second, not one a call.
  */
 @ApplicationScoped
 class AuditWriter {
@@ -47,32 +47,14 @@ class AuditWriter {
                 id = row.getLong(1);
                 hash = row.getString(2);
             }
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_record (id, event_time,"
-                    + " event_id, account_id, event_source, event_name, read_only, user_name, access_key_id,"
-                    + " resource_type, resource_name, error_code, record, previous_hash, hash)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (AuditRecord record : batch) {
-                    String previous = hash;
-                    hash = chain(previous, record.json());
-                    insert.setLong(1, ++id);
-                    insert.setLong(2, record.time());
-                    insert.setString(3, record.eventId());
-                    setNullable(insert, 4, record.accountId());
-                    insert.setString(5, record.eventSource());
-                    insert.setString(6, record.eventName());
-                    insert.setBoolean(7, record.readOnly());
-                    setNullable(insert, 8, clip(record.userName(), 200));
-                    setNullable(insert, 9, clip(record.accessKeyId(), 128));
-                    setNullable(insert, 10, record.resourceType());
-                    setNullable(insert, 11, clip(record.resourceName(), 300));
-                    setNullable(insert, 12, clip(record.errorCode(), 128));
-                    insert.setString(13, record.json());
-                    insert.setString(14, previous);
-                    insert.setString(15, hash);
-                    insert.addBatch();
-                }
-                insert.executeBatch();
+            String previousHash = hash;
+            List<String> hashes = new ArrayList<>(batch.size());
+            for (AuditRecord record : batch) {
+                hash = chain(hash, record.json());
+                hashes.add(hash);
             }
+            AuditPages.insert(connection, id + 1, previousHash, batch, hashes);
+            id += batch.size();
             countCalls(connection, batch);
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE audit_chain SET last_id = ?, last_hash = ? WHERE id = 1")) {
@@ -131,15 +113,4 @@ class AuditWriter {
         }
     }
 
-    private static void setNullable(PreparedStatement statement, int index, String value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, Types.VARCHAR);
-        } else {
-            statement.setString(index, value);
-        }
-    }
-
-    private static String clip(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
-    }
 }

@@ -4,6 +4,7 @@ import static io.berth.platform.Jsonp.JSON;
 
 import io.berth.audit.AuditEntry;
 import io.berth.audit.AuditQueries;
+import io.berth.audit.AuditRecord;
 import io.berth.audit.Redaction;
 import io.berth.awsmodel.InputValidator;
 import io.berth.awsmodel.InputViolation;
@@ -128,7 +129,8 @@ public class CloudTrailApi {
             return JSON.createObjectBuilder().add("Events", events);
         }
         List<AuditQueries.Found> found = queries.lookup(accountId, attribute, value, start, end, max + 1, after);
-        for (AuditQueries.Found record : found.subList(0, Math.min(max, found.size()))) {
+        for (AuditQueries.Found each : found.subList(0, Math.min(max, found.size()))) {
+            AuditRecord record = each.record();
             JsonObjectBuilder event = JSON.createObjectBuilder()
                     .add("EventId", record.eventId())
                     .add("EventName", record.eventName())
@@ -151,7 +153,7 @@ public class CloudTrailApi {
         JsonObjectBuilder output = JSON.createObjectBuilder().add("Events", events);
         if (found.size() > max) {
             AuditQueries.Found last = found.get(max - 1);
-            output.add("NextToken", secrets.encrypt(scope + "\n" + last.time() + ":" + last.id()));
+            output.add("NextToken", secrets.encrypt(scope + "\n" + last.id()));
         }
         return output;
     }
@@ -164,8 +166,7 @@ public class CloudTrailApi {
         try {
             String plain = secrets.decrypt(token);
             if (plain.startsWith(scope + "\n")) {
-                String[] position = plain.substring(scope.length() + 1).split(":");
-                return new AuditQueries.Position(Long.parseLong(position[0]), Long.parseLong(position[1]));
+                return new AuditQueries.Position(Long.parseLong(plain.substring(scope.length() + 1)));
             }
         } catch (RuntimeException notOurs) {
             // answered below

@@ -1,5 +1,6 @@
 package io.berth.platform;
 
+import io.berth.audit.AuditPagesMigration;
 import io.berth.storage.OwnerOnly;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -51,6 +52,8 @@ public class SchemaMigration {
         Flyway flyway = Flyway.configure(SchemaMigration.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                // Steps that SQL cannot express, registered here rather than found by scanning the WAR's classes.
+                .javaMigrations(new AuditPagesMigration())
                 .load();
         var result = flyway.migrate();
         known = flyway.info().all().length;

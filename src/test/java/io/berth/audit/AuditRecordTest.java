@@ -10,6 +10,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import java.io.StringReader;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AuditRecordTest {
@@ -79,6 +80,22 @@ class AuditRecordTest {
         assertEquals("222222222222", json.getString("recipientAccountId"));
         assertEquals("Unknown", json.getJsonObject("userIdentity").getString("type"));
         assertFalse(json.containsKey("resources"));
+    }
+
+    @Test
+    void aStoredRecordReadsBackAsItWasWritten() {
+        List<AuditEntry> entries = List.of(
+                new AuditEntry().call(AuditEntry.ECR, "BatchGetImage").identity("000000000000", "admin", 1,
+                        "AKIAEXAMPLE").repository(new RepositoryName("000000000000", "team/app")),
+                new AuditEntry().call(AuditEntry.IAM, "CreateAccessKey").identity("111111111111", "admin", 1, null)
+                        .iamUser("ci"),
+                new AuditEntry().call(AuditEntry.ECR, "SignIn").attemptedIdentity("mallory", "222222222222")
+                        .status(401),
+                new AuditEntry().call(AuditEntry.ECR, "SignIn").status(401));
+        for (AuditEntry entry : entries) {
+            AuditRecord record = AuditRecord.of(entry, "eu-west-1");
+            assertEquals(record, AuditRecord.read(record.json(), record.time()));
+        }
     }
 
     @Test

@@ -40,6 +40,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -316,75 +317,74 @@ class RegistryEventsIT {
             assertEquals(201, registry.putManifest(name, "v" + i, OCI_MANIFEST, manifest).statusCode());
         }
         long deadline = System.currentTimeMillis() + 10_000;
-        List<Object[]> records = lastRecords(3);
-        while (records.size() < 3 && System.currentTimeMillis() < deadline) {
+        List<String[]> records = lastRecords(3);
+        while (!records.stream().allMatch(r -> r[2].contains(name)) && System.currentTimeMillis() < deadline) {
             Thread.sleep(200);
             records = lastRecords(3);
         }
-        assertEquals(3, records.size());
+        assertTrue(records.stream().allMatch(r -> r[2].contains(name)), "the pushes are the newest records");
         assertTrue(RegistryHttp.json(registry.get("/berth/audit/verify").body()).getBoolean("valid"));
-        long id = (Long) records.get(1)[0];
-        String eventId = (String) records.get(1)[1];
-        String original = (String) records.get(1)[2];
+        long page = Long.parseLong(records.get(1)[0]);
+        String eventId = records.get(1)[1];
+        String line = records.get(1)[2];
+        String original = pageText(page);
 
-        update("UPDATE audit_record SET record = ? WHERE id = ?", original.replace("\"eventVersion\":\"1.08\"",
-                "\"eventVersion\":\"1.09\""), id);
+        setPage(page, original.replace(line, line.replace("\"eventVersion\":\"1.08\"", "\"eventVersion\":\"1.09\"")));
         try {
             JsonObject changed = RegistryHttp.json(registry.get("/berth/audit/verify").body());
             assertEquals(false, changed.getBoolean("valid"), changed.toString());
             assertEquals(eventId, changed.getString("firstMismatch"));
-            assertEquals("its content does not match its hash", changed.getString("reason"));
+            assertEquals("it does not match its hash (its content or the record before it changed)",
+                    changed.getString("reason"));
         } finally {
-            update("UPDATE audit_record SET record = ? WHERE id = ?", original, id);
+            setPage(page, original);
         }
         assertTrue(RegistryHttp.json(registry.get("/berth/audit/verify").body()).getBoolean("valid"));
 
         // A record taken out: the one after it no longer follows anything.
-        Object[] row = row(id);
-        update("DELETE FROM audit_record WHERE id = ?", id);
+        setPage(page, original.replace(line + "\n", ""));
         try {
             JsonObject removed = RegistryHttp.json(registry.get("/berth/audit/verify").body());
+            assertEquals(false, removed.getBoolean("valid"), removed.toString());
             assertEquals(records.get(0)[1], removed.getString("firstMismatch"), removed.toString());
-            assertEquals("the record before it is missing", removed.getString("reason"));
         } finally {
-            update("INSERT INTO audit_record (id, event_time, event_id, account_id, event_source, event_name,"
-                    + " read_only, user_name, access_key_id, resource_type, resource_name, error_code, record,"
-                    + " previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row);
+            setPage(page, original);
         }
         assertTrue(RegistryHttp.json(registry.get("/berth/audit/verify").body()).getBoolean("valid"));
     }
 
-    /** Every column of one audit record, in the table's order. */
-    private Object[] row(long id) throws Exception {
+    private String pageText(long id) throws Exception {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT id, event_time, event_id, account_id,"
-                     + " event_source, event_name, read_only, user_name, access_key_id, resource_type,"
-                     + " resource_name, error_code, record, previous_hash, hash FROM audit_record WHERE id = ?")) {
+             PreparedStatement query = connection.prepareStatement("SELECT records FROM audit_page WHERE id = ?")) {
             query.setLong(1, id);
             try (ResultSet result = query.executeQuery()) {
                 result.next();
-                Object[] row = new Object[15];
-                for (int i = 0; i < row.length; i++) {
-                    row[i] = i == 12 ? result.getString(i + 1) : result.getObject(i + 1);
-                }
-                return row;
+                return new String(result.getBytes(1), StandardCharsets.UTF_8);
             }
         }
     }
 
-    /** The newest audit records (id, event id, JSON), newest first. */
-    private List<Object[]> lastRecords(int count) throws Exception {
+    private void setPage(long id, String text) throws Exception {
+        update("UPDATE audit_page SET records = ? WHERE id = ?", text.getBytes(StandardCharsets.UTF_8), id);
+    }
+
+    /** The newest audit records (their page, event id and line), newest first. */
+    private List<String[]> lastRecords(int count) throws Exception {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement(
-                     "SELECT id, event_id, record FROM audit_record ORDER BY id DESC")) {
-            query.setMaxRows(count);
-            List<Object[]> rows = new ArrayList<>();
+                     "SELECT id, records FROM audit_page ORDER BY id DESC")) {
+            List<String[]> records = new ArrayList<>();
             try (ResultSet result = query.executeQuery()) {
-                while (result.next()) {
-                    rows.add(new Object[] {result.getLong(1), result.getString(2), result.getString(3)});
+                while (records.size() < count && result.next()) {
+                    String[] lines = new String(result.getBytes(2), StandardCharsets.UTF_8).split("\n");
+                    for (int i = lines.length - 1; i >= 0 && records.size() < count; i--) {
+                        Matcher id = Pattern.compile("\"eventID\":\"([^\"]+)\"").matcher(lines[i]);
+                        assertTrue(id.find(), lines[i]);
+                        records.add(new String[] {result.getString(1), id.group(1), lines[i]});
+                    }
                 }
             }
-            return rows;
+            return records;
         }
     }
 
