@@ -5,9 +5,10 @@
 set -euo pipefail
 project="$(cd "$(dirname "$0")/.." && pwd)"
 
-# The real clients the integration tests drive, each with the Debian package that provides it.
-tools=(skopeo podman buildah dockerd /usr/bin/aws)
-packages=(skopeo podman buildah docker.io awscli)
+# The real clients the integration tests drive (and the browser the console's tests drive), each with the Debian
+# package that provides it.
+tools=(skopeo podman buildah dockerd /usr/bin/aws chromium chromedriver)
+packages=(skopeo podman buildah docker.io awscli chromium chromium-driver)
 
 missing=()
 for i in "${!tools[@]}"; do

@@ -16,6 +16,8 @@ public final class AuditEntry {
     public static final String ECR = "ecr.amazonaws.com";
     public static final String IAM = "iam.amazonaws.com";
     public static final String CLOUDTRAIL = "cloudtrail.amazonaws.com";
+    /** Sign-in to the web console (ConsoleLogin), as AWS's sign-in service names it. */
+    public static final String SIGNIN = "signin.amazonaws.com";
     /** Berth's own operations (collection). */
     public static final String BERTH = "berth";
 

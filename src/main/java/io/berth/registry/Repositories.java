@@ -101,6 +101,30 @@ public class Repositories {
     }
 
     /**
+     * An account's repositories whose names start with {@code prefix}, in name order after {@code after}, at most
+     * {@code limit}: the console's list, a page at a time through the account-and-name index.
+     */
+    public List<Repository> list(String accountId, String prefix, String after, int limit) {
+        String escaped = prefix.replace("!", "!!").replace("_", "!_").replace("%", "!%");
+        return em.createQuery("SELECT r FROM Repository r WHERE r.accountId = :account AND r.name > :after"
+                        + " AND r.name LIKE :prefix ESCAPE '!' ORDER BY r.name", Repository.class)
+                .setParameter("account", accountId).setParameter("after", after == null ? "" : after)
+                .setParameter("prefix", escaped + "%").setMaxResults(limit).getResultList();
+    }
+
+    /** How many repositories an account has, and how many images in them. */
+    public record Counts(long repositories, long images) {
+    }
+
+    public Counts counts(String accountId) {
+        long repositories = em.createQuery("SELECT COUNT(r) FROM Repository r WHERE r.accountId = :account",
+                Long.class).setParameter("account", accountId).getSingleResult();
+        long images = em.createQuery("SELECT COUNT(i) FROM Image i, Repository r WHERE i.repositoryId = r.id"
+                + " AND r.accountId = :account", Long.class).setParameter("account", accountId).getSingleResult();
+        return new Counts(repositories, images);
+    }
+
+    /**
      * Deletes a repository with its images, tags, links and uploads; unless {@code force}, only when it holds no
      * images (REPOSITORY_NOT_EMPTY). Blobs stay in the store for garbage collection.
      */

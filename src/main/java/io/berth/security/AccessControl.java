@@ -71,14 +71,23 @@ public class AccessControl {
 
     /** For actions on no particular repository, such as {@code ecr:GetAuthorizationToken}: identity policies only. */
     public void requireAccountAction(Caller caller, String action, ClientOrigin origin) {
-        AccessRequest request = new AccessRequest(caller.arn(), caller.accountId(), action, "*",
-                context(caller, origin, Map.of(), caller.accountId(), Map.of()));
-        PolicyEvaluation.Result result = PolicyEvaluation.decide(request, caller.accountId(), caller.administrator(),
-                caller.identityPolicies(), null);
+        PolicyEvaluation.Result result = decideAccountAction(caller, action, origin);
         if (!result.allowed()) {
             throw new AccessDeniedException(action, "User: " + caller.arn() + " is not authorized to perform: "
                     + action + " on resource: * because " + result.reason());
         }
+    }
+
+    /** Whether the caller may take an action on no particular repository (what the console offers it). */
+    public boolean allowedAccountAction(Caller caller, String action, ClientOrigin origin) {
+        return decideAccountAction(caller, action, origin).allowed();
+    }
+
+    private PolicyEvaluation.Result decideAccountAction(Caller caller, String action, ClientOrigin origin) {
+        AccessRequest request = new AccessRequest(caller.arn(), caller.accountId(), action, "*",
+                context(caller, origin, Map.of(), caller.accountId(), Map.of()));
+        return PolicyEvaluation.decide(request, caller.accountId(), caller.administrator(), caller.identityPolicies(),
+                null);
     }
 
     /** The ARN of a repository in ECR's form, with this registry's region. */

@@ -86,7 +86,21 @@ public class Authenticator {
         if (decoded.isEmpty()) {
             return new Outcome.Rejected("malformed Basic credentials");
         }
-        Credentials credentials = decoded.get();
+        return credentials(decoded.get(), clientAddress);
+    }
+
+    /**
+     * Checks a user name and password typed into the console's sign-in form, exactly as Basic credentials are checked
+     * (the same throttling); a login token is not a console password.
+     */
+    public Outcome password(String name, String password, String clientAddress) {
+        if (name == null || name.isEmpty() || password == null || LoginTokens.TOKEN_USER.equals(name)) {
+            return new Outcome.Rejected("invalid user name or password");
+        }
+        return credentials(new Credentials(name, password), clientAddress);
+    }
+
+    private Outcome credentials(Credentials credentials, String clientAddress) {
         // Keyed on what the header means, not how it is written: "basic", extra spaces and the like do not make a
         // credential new (and cost another slow password hash).
         String cacheKey = credentials.cacheKey();
@@ -202,6 +216,11 @@ public class Authenticator {
     private Optional<User> userOf(String principal) {
         int slash = principal.indexOf('/');
         return identities.findUser(principal.substring(0, slash), principal.substring(slash + 1));
+    }
+
+    /** The caller a user is now (its current policies), if the user still exists and is enabled. */
+    public Optional<Caller> callerOf(long userId) {
+        return identities.user(userId).filter(User::enabled).map(user -> callerOf(user, null));
     }
 
     Caller callerOf(User user, String accessKeyId) {

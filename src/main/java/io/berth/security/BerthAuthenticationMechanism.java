@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
 /**
  * The application's one authentication mechanism, for every boundary: {@code /v2} takes HTTP Basic (a password or a
  * login token); the AWS APIs at {@code POST /} take Signature V4 (or Basic with a password, only to create the user's
- * own first access key). Failures are answered in each protocol's own format. Nothing under {@code /v2} is served
+ * own first access key); the web console ({@code /console}) a sign-in form and a session. Failures are answered in
+ * each protocol's own format. Nothing under {@code /v2} is served
  * without a verified credential, and no state changes with Basic credentials on a request a web page of another site
  * made (see {@link CrossSite}).
  */
@@ -107,6 +108,9 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
             }
             return status;
         }
+        if (path.equals("/console") || path.startsWith("/console/")) {
+            return console(request, response, context, origin, audit);
+        }
         ApiProtocol protocol = ApiProtocol.of(request);
         if (protocol != null) {
             AuthenticationStatus status = api(protocol, request, response, context, origin);
@@ -117,6 +121,53 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
             return status;
         }
         return context.doNothing();
+    }
+
+    /**
+     * The web console: the sign-in form posts a user name and password, checked as Basic credentials are; the session
+     * then says who signed in. A console request without a session is sent to the form; a state-changing one from
+     * another site's page is refused before anything else.
+     */
+    private AuthenticationStatus console(HttpServletRequest request, HttpServletResponse response,
+                                         HttpMessageContext context, ClientOrigin origin, AuditEntry audit)
+            throws IOException {
+        boolean post = "POST".equals(request.getMethod());
+        if (post && !CrossSite.isSameOriginForm(request, origin)) {
+            response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+            response.setContentType("text/plain;charset=UTF-8");
+            response.getWriter().write(CrossSite.REFUSAL + "\n");
+            return AuthenticationStatus.SEND_FAILURE;
+        }
+        if (post && request.getRequestURI().equals(ConsoleSession.SIGN_IN)) {
+            String name = request.getParameter("username");
+            Authenticator.Outcome outcome = authenticator.password(name, request.getParameter("password"),
+                    origin.address());
+            audit.call(AuditEntry.SIGNIN, "ConsoleLogin");
+            if (outcome instanceof Authenticator.Outcome.Authenticated authenticated) {
+                ConsoleSession.start(request, response, authenticated.caller(),
+                        (int) settings.consoleIdleTimeout().toSeconds(), origin.secure());
+                return login(authenticated.caller(), request, context);
+            }
+            String failure = outcome instanceof Authenticator.Outcome.Throttled throttled
+                    ? "Too many failed sign-ins: try again in " + throttled.retryAfterSeconds() + " s."
+                    : "Invalid user name or password.";
+            // CloudTrail's wording for a refused console sign-in.
+            audit.attemptedIdentity(name, claimedAccount(name)).error("AccessDenied", "Failed authentication");
+            request.setAttribute(ConsoleSession.FAILURE, failure);
+            return context.doNothing();
+        }
+        Optional<Caller> caller = ConsoleSession.of(request).flatMap(signedIn -> authenticator.callerOf(
+                signedIn.userId()));
+        if (caller.isPresent()) {
+            return login(caller.get(), request, context);
+        }
+        if (request.getRequestURI().equals(ConsoleSession.SIGN_IN)
+                || request.getRequestURI().startsWith(ConsoleSession.ASSETS)) {
+            return context.doNothing();
+        }
+        // Signed out, expired, or the user is gone or disabled: back to the form.
+        ConsoleSession.end(request);
+        return context.redirect(ConsoleSession.SIGN_IN);
     }
 
     private static boolean presentsCredentials(HttpServletRequest request) {
@@ -138,9 +189,13 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
             Matcher credential = source == null ? null : CREDENTIAL.matcher(source);
             claimed = credential != null && credential.find() ? credential.group(1) : null;
         }
-        String account = claimed != null && claimed.matches("\\d{12}/.+") ? claimed.substring(0, 12)
+        audit.attemptedIdentity(claimed, claimedAccount(claimed));
+    }
+
+    /** The account a claimed user name belongs to: the one it names first, else the bootstrap account. */
+    private String claimedAccount(String claimed) {
+        return claimed != null && claimed.matches("\\d{12}/.+") ? claimed.substring(0, 12)
                 : settings.bootstrapAccount();
-        audit.attemptedIdentity(claimed, account);
     }
 
     private AuthenticationStatus registry(HttpServletRequest request, HttpServletResponse response,

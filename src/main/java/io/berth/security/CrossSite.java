@@ -32,6 +32,18 @@ final class CrossSite {
                 request.getHeader("Host"));
     }
 
+    /**
+     * Whether a console form came from the console's own pages: browsers send {@code Origin} (or at least {@code
+     * Sec-Fetch-Site}) with every form they post; a post with neither is not from a page of the console either.
+     */
+    static boolean isSameOriginForm(HttpServletRequest request, ClientOrigin origin) {
+        String pageOrigin = request.getHeader("Origin");
+        if (pageOrigin != null) {
+            return sameOrigin(pageOrigin, origin.secure() ? "https" : "http", request.getHeader("Host"));
+        }
+        return "same-origin".equalsIgnoreCase(request.getHeader("Sec-Fetch-Site"));
+    }
+
     /** Whether {@code scheme://host[:port]} of a page is the registry's own, default ports written or not. */
     static boolean sameOrigin(String pageOrigin, String scheme, String host) {
         if (host == null) {

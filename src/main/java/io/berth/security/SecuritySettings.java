@@ -53,6 +53,15 @@ public class SecuritySettings {
     @ConfigProperty(name = "berth.token.seconds")
     Optional<Long> tokenSeconds;
 
+    /** BERTH_CONSOLE_IDLE_MINUTES: a console session ends after this long without a request. */
+    @Inject
+    @ConfigProperty(name = "berth.console.idle.minutes", defaultValue = "30")
+    int consoleIdleMinutes;
+
+    public Duration consoleIdleTimeout() {
+        return Duration.ofMinutes(consoleIdleMinutes);
+    }
+
     /** Whether pulls without credentials are allowed (from the bootstrap account's repositories); off by default. */
     @Inject
     @ConfigProperty(name = "berth.anonymous.pull", defaultValue = "false")

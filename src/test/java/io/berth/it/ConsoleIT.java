@@ -1,0 +1,249 @@
+package io.berth.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import software.amazon.awssdk.services.iam.IamClient;
+
+/**
+ * The web console in a real browser: Debian's chromium, headless, driven through its chromedriver. Signs in, sees
+ * what skopeo pushed, and tries what an attacker would (markup in recorded values, forms from elsewhere). Saves
+ * screenshots, desktop and narrow, into {@code docs/console/} for the README.
+ */
+@ExtendWith(ArquillianExtension.class)
+class ConsoleIT {
+
+    private static final RegistryHttp ADMIN = RegistryHttp.forTests();
+    private static final String BASE = ADMIN.base;
+    private static final String HOST = URI.create(BASE).getAuthority();
+    private static final Path SCREENSHOTS = Path.of("docs", "console");
+
+    private static ChromeDriver browser;
+
+    @TempDir
+    static Path work;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("berth.war")));
+    }
+
+    @BeforeAll
+    static void startBrowser() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        // --no-sandbox: the tests run as root, where chromium's sandbox does not start.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void signInOutAndTheSessionCookie() {
+        browser.get(BASE + "/console/sign-in");
+        browser.manage().deleteAllCookies();
+        browser.get(BASE + "/console");
+        assertEquals(BASE + "/console/sign-in", browser.getCurrentUrl(), "a visitor is sent to the sign-in form");
+
+        signIn("admin", "not-the-password");
+        assertEquals("Invalid user name or password.", browser.findElement(By.cssSelector("p.failure")).getText());
+        assertEquals("admin", browser.findElement(By.id("username")).getAttribute("value"));
+
+        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        assertEquals(BASE + "/console", browser.getCurrentUrl());
+        assertEquals("Dashboard", browser.findElement(By.tagName("h1")).getText());
+        Cookie session = browser.manage().getCookieNamed("BERTH_CONSOLE");
+        assertNotNull(session);
+        assertTrue(session.isHttpOnly());
+        assertEquals("Strict", session.getSameSite());
+        assertEquals("/console", session.getPath());
+
+        WebElement signOut = browser.findElement(By.cssSelector("form.sign-out button"));
+        signOut.click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(signOut));
+        assertEquals(BASE + "/console/sign-in", browser.getCurrentUrl());
+        browser.get(BASE + "/console/repositories");
+        assertEquals(BASE + "/console/sign-in", browser.getCurrentUrl(), "signed out means signed out");
+    }
+
+    @Test
+    void anImagePushedWithSkopeoAppearsOnTheDashboardAndInTheList() throws IOException {
+        Path layout = work.resolve("console-oci");
+        OciLayout oci = new OciLayout(layout);
+        oci.index("v1", oci.image("console layer " + UUID.randomUUID(), "another layer"));
+        Command.run(work, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds",
+                "admin:" + RegistryHttp.ADMIN_PASSWORD, "oci:" + layout + ":v1",
+                "docker://" + HOST + "/console-skopeo/app:v1");
+
+        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        assertTrue(Long.parseLong(browser.findElement(By.id("repository-count")).getText()) >= 1);
+        assertTrue(Long.parseLong(browser.findElement(By.id("image-count")).getText()) >= 1);
+        screenshots("dashboard");
+
+        browser.get(BASE + "/console/repositories");
+        WebElement search = browser.findElement(By.id("prefix"));
+        search.sendKeys("console-skopeo/");
+        search.submit();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(search));
+        List<String> names = browser.findElements(By.cssSelector("#repositories td.name")).stream()
+                .map(WebElement::getText).toList();
+        assertEquals(List.of("console-skopeo/app"), names);
+        assertEquals("podman pull " + HOST + "/console-skopeo/app:latest",
+                browser.findElement(By.id("pull-0")).getText());
+        screenshots("repositories");
+
+        browser.get(BASE + "/console/repositories?prefix=no-such-prefix");
+        assertTrue(browser.findElement(By.id("no-repositories")).isDisplayed());
+    }
+
+    @Test
+    void markupInRecordedValuesIsShownAsText() throws Exception {
+        String agent = "<script>window.attacked=1</script><img src=x onerror=window.attacked=2>";
+        HttpResponse<String> call = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(BASE + "/v2/_catalog")).header("Authorization",
+                        RegistryHttp.basic("admin", RegistryHttp.ADMIN_PASSWORD)).header("User-Agent", agent).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, call.statusCode());
+        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        // The trail is written twice a second: reload until the call is in it.
+        long until = System.currentTimeMillis() + 10_000;
+        while (browser.findElements(By.xpath("//small[@class='agent'][text()='" + agent + "']")).isEmpty()
+                && System.currentTimeMillis() < until) {
+            Thread.sleep(500);
+            browser.navigate().refresh();
+        }
+        assertFalse(browser.findElements(By.xpath("//small[@class='agent'][text()='" + agent + "']")).isEmpty(),
+                "the user agent is shown as it was sent, as text");
+        assertNull(((JavascriptExecutor) browser).executeScript("return window.attacked;"));
+        assertTrue(browser.getPageSource().contains("&lt;script&gt;window.attacked=1&lt;/script&gt;"));
+    }
+
+    @Test
+    void formsFromElsewhereAreRefusedAndPagesMayNotBeFramed() throws Exception {
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        String credentials = "username=admin&password=" + RegistryHttp.ADMIN_PASSWORD;
+        // Another site's page posting the sign-in form, and a post no browser page made.
+        assertEquals(403, post(http, "/console/sign-in", credentials, "Origin", "http://attacker.example")
+                .statusCode());
+        assertEquals(403, post(http, "/console/sign-in", credentials).statusCode());
+        HttpResponse<String> signedIn = post(http, "/console/sign-in", credentials, "Origin", BASE);
+        assertEquals(303, signedIn.statusCode());
+        String cookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        // Signed in, but without the session's token: not the console's own form.
+        assertEquals(403, post(http, "/console/sign-out", "", "Origin", BASE, "Cookie", cookie).statusCode());
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(BASE + "/console"))
+                .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertTrue(policy.contains("frame-ancestors 'none'") && policy.contains("script-src 'self'"), policy);
+        assertFalse(page.body().contains("<script>"), "no inline script");
+    }
+
+    @Test
+    void aUserSeesOnlyWhatItsPoliciesAllow() {
+        IamClient iam = AwsApis.iam(BASE, AwsApis.adminKey(BASE));
+        String user = "console-viewer";
+        iam.createUser(r -> r.userName(user));
+        iam.createLoginProfile(r -> r.userName(user).password("viewer-password-2026"));
+        ADMIN.putManifest("console/seen", "v1", RegistryHttp.OCI_MANIFEST,
+                ADMIN.imageManifest("console/seen", RegistryHttp.OCI_MANIFEST, "seen"));
+        ADMIN.putManifest("console-hidden/unseen", "v1", RegistryHttp.OCI_MANIFEST,
+                ADMIN.imageManifest("console-hidden/unseen", RegistryHttp.OCI_MANIFEST, "unseen"));
+
+        signIn(user, "viewer-password-2026");
+        assertTrue(browser.findElements(By.id("repository-count")).isEmpty(), "no account figures");
+        assertTrue(browser.getPageSource().contains("cloudtrail:LookupEvents"), "says what it would need");
+        browser.get(BASE + "/console/repositories?prefix=console");
+        assertTrue(browser.findElement(By.id("no-repositories")).isDisplayed());
+
+        iam.putUserPolicy(r -> r.userName(user).policyName("describe-console").policyDocument(
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
+                        + "\"ecr:DescribeRepositories\",\"Resource\":\"arn:aws:ecr:us-east-1:000000000000:"
+                        + "repository/console/*\"}]}"));
+        // The session reads the user's policies on every request: the new one applies at once.
+        browser.navigate().refresh();
+        List<String> names = browser.findElements(By.cssSelector("#repositories td.name")).stream()
+                .map(WebElement::getText).toList();
+        assertTrue(names.contains("console/seen"), names.toString());
+        assertFalse(names.contains("console-hidden/unseen"), names.toString());
+    }
+
+    private static void signIn(String user, String password) {
+        browser.manage().deleteAllCookies();
+        browser.get(BASE + "/console/sign-in");
+        browser.findElement(By.id("username")).clear();
+        browser.findElement(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(password);
+        WebElement submit = browser.findElement(By.cssSelector("form button[type=submit]"));
+        submit.click();
+        // The next page replaces this one (the form's button goes stale) before anything is looked for on it.
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(submit));
+    }
+
+    private static HttpResponse<String> post(HttpClient http, String path, String form, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(BASE + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The page as it is, at desktop width and at a phone's 390 pixels. */
+    private static void screenshots(String name) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        Dimension desktop = browser.manage().window().getSize();
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name + ".png"),
+                StandardCopyOption.REPLACE_EXISTING);
+        browser.manage().window().setSize(new Dimension(390, 844));
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name + "-narrow.png"),
+                StandardCopyOption.REPLACE_EXISTING);
+        browser.manage().window().setSize(desktop);
+    }
+}
