@@ -3,8 +3,11 @@ package io.berth.console;
 import io.berth.audit.AuditQueries;
 import io.berth.audit.Usage;
 import io.berth.lifecycle.Housekeeping;
+import io.berth.registry.ImageListing;
+import io.berth.registry.Names;
 import io.berth.registry.Repositories;
 import io.berth.registry.Repository;
+import io.berth.registry.RepositoryName;
 import io.berth.security.AccessControl;
 import io.berth.security.Caller;
 import io.berth.security.ClientOrigin;
@@ -34,6 +37,7 @@ public class ConsoleServlet extends HttpServlet {
 
     static final int PAGE_SIZE = 50;
     static final String ASSETS = ConsoleSession.ASSETS;
+    private static final String REPOSITORY = "/repositories/";
     private static final Map<String, String> ASSET_TYPES = Map.of("console.css", "text/css;charset=UTF-8",
             "console.js", "text/javascript;charset=UTF-8");
     private static final int RECENT_ACTIVITY = 10;
@@ -41,6 +45,9 @@ public class ConsoleServlet extends HttpServlet {
 
     @Inject
     transient Repositories repositories;
+
+    @Inject
+    transient ImageListing images;
 
     @Inject
     transient AccessControl accessControl;
@@ -82,6 +89,10 @@ public class ConsoleServlet extends HttpServlet {
         Optional<Caller> caller = caller(request);
         if (caller.isEmpty()) {
             redirect(response, ConsoleSession.SIGN_IN);
+            return;
+        }
+        if (page.startsWith(REPOSITORY)) {
+            repository(request, response, caller.get(), page.substring(REPOSITORY.length()));
             return;
         }
         switch (page) {
@@ -170,9 +181,52 @@ public class ConsoleServlet extends HttpServlet {
         model.put("prefix", prefix);
         model.put("repositories", shown.stream().map(RepositoryRow::of).toList());
         model.put("next", page.size() > PAGE_SIZE ? page.get(PAGE_SIZE - 1).name() : null);
-        model.put("registry", request.getServerName() + (request.getServerPort() == 80
-                || request.getServerPort() == 443 ? "" : ":" + request.getServerPort()));
+        model.put("registry", registry(request));
         views.render(request, response, 200, "repositories", model);
+    }
+
+    /** A repository's images, a page at a time, with the commands that pull them. */
+    private void repository(HttpServletRequest request, HttpServletResponse response, Caller caller, String name)
+            throws IOException {
+        if (!Names.isRepositoryName(name)) {
+            notFound(request, response, caller);
+            return;
+        }
+        RepositoryName repository = new RepositoryName(caller.accountId(), name);
+        if (!accessControl.allowed(caller, "ecr:DescribeImages", repository, origin(request))) {
+            Map<String, Object> model = model(request, caller, "repositories");
+            model.put("message", "You may not list the images of " + name + ": your policies do not allow"
+                    + " ecr:DescribeImages on it.");
+            views.render(request, response, 403, "refused", model);
+            return;
+        }
+        if (repositories.find(repository).isEmpty()) {
+            notFound(request, response, caller);
+            return;
+        }
+        int offset = Math.max(0, parseOrZero(request.getParameter("from")));
+        List<ImageListing.ImageDetails> page = images.describe(repository, ImageListing.TagStatus.ANY, offset,
+                PAGE_SIZE + 1);
+        Map<String, Object> model = model(request, caller, "repositories");
+        model.put("name", name);
+        model.put("images", page.subList(0, Math.min(PAGE_SIZE, page.size())).stream().map(ImageRow::of).toList());
+        model.put("next", page.size() > PAGE_SIZE ? offset + PAGE_SIZE : null);
+        model.put("registry", registry(request));
+        views.render(request, response, 200, "repository", model);
+    }
+
+    private static int parseOrZero(String number) {
+        try {
+            return number == null ? 0 : Integer.parseInt(number);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The registry's host and port as clients name it in image references. */
+    private static String registry(HttpServletRequest request) {
+        return request.getServerName() + (request.getServerPort() == 80 || request.getServerPort() == 443 ? ""
+                : ":" + request.getServerPort());
     }
 
     private void notFound(HttpServletRequest request, HttpServletResponse response, Caller caller)

@@ -115,9 +115,11 @@ class ConsoleIT {
         Path layout = work.resolve("console-oci");
         OciLayout oci = new OciLayout(layout);
         oci.index("v1", oci.image("console layer " + UUID.randomUUID(), "another layer"));
+        Path digestFile = work.resolve("console-oci.digest");
         Command.run(work, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds",
-                "admin:" + RegistryHttp.ADMIN_PASSWORD, "oci:" + layout + ":v1",
+                "admin:" + RegistryHttp.ADMIN_PASSWORD, "--digestfile", digestFile.toString(), "oci:" + layout + ":v1",
                 "docker://" + HOST + "/console-skopeo/app:v1");
+        String digest = Files.readString(digestFile).trim();
 
         signIn("admin", RegistryHttp.ADMIN_PASSWORD);
         assertTrue(Long.parseLong(browser.findElement(By.id("repository-count")).getText()) >= 1);
@@ -135,6 +137,18 @@ class ConsoleIT {
         assertEquals("podman pull " + HOST + "/console-skopeo/app:latest",
                 browser.findElement(By.id("pull-0")).getText());
         screenshots("repositories");
+
+        browser.findElement(By.linkText("console-skopeo/app")).click();
+        assertEquals("console-skopeo/app", browser.findElement(By.tagName("h1")).getText());
+        assertEquals("v1", browser.findElement(By.cssSelector("#images td.tags")).getText());
+        assertEquals(digest, browser.findElement(By.cssSelector("#images code[title]")).getAttribute("title"));
+        // The image's size as ECR counts it (config and layers), in binary units.
+        long size = AwsApis.ecr(BASE, AwsApis.adminKey(BASE)).describeImages(r -> r.repositoryName(
+                "console-skopeo/app")).imageDetails().get(0).imageSizeInBytes();
+        assertEquals(size < 1024 ? size + " B" : String.format(java.util.Locale.ROOT, "%.1f KiB", size / 1024.0),
+                browser.findElement(By.cssSelector("#images td.size")).getText());
+        assertEquals("podman pull " + HOST + "/console-skopeo/app:v1", browser.findElement(By.id("pull-0")).getText());
+        screenshots("repository");
 
         browser.get(BASE + "/console/repositories?prefix=no-such-prefix");
         assertTrue(browser.findElement(By.id("no-repositories")).isDisplayed());
@@ -199,13 +213,16 @@ class ConsoleIT {
         assertTrue(browser.getPageSource().contains("cloudtrail:LookupEvents"), "says what it would need");
         browser.get(BASE + "/console/repositories?prefix=console");
         assertTrue(browser.findElement(By.id("no-repositories")).isDisplayed());
+        browser.get(BASE + "/console/repositories/console/seen");
+        assertTrue(browser.findElement(By.id("refusal")).getText().contains("ecr:DescribeImages"),
+                "a refusal names the permission that is missing");
 
         iam.putUserPolicy(r -> r.userName(user).policyName("describe-console").policyDocument(
                 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
                         + "\"ecr:DescribeRepositories\",\"Resource\":\"arn:aws:ecr:us-east-1:000000000000:"
                         + "repository/console/*\"}]}"));
         // The session reads the user's policies on every request: the new one applies at once.
-        browser.navigate().refresh();
+        browser.get(BASE + "/console/repositories?prefix=console");
         List<String> names = browser.findElements(By.cssSelector("#repositories td.name")).stream()
                 .map(WebElement::getText).toList();
         assertTrue(names.contains("console/seen"), names.toString());
