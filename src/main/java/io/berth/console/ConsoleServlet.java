@@ -20,6 +20,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The web console under {@code /console}: server-rendered pages that act as the signed-in user, through the same
@@ -63,6 +65,10 @@ public class ConsoleServlet extends HttpServlet {
 
     @Inject
     transient SecuritySettings settings;
+
+    @Inject
+    @ConfigProperty(name = "berth.public.url")
+    transient Optional<String> publicUrl;
 
     private transient ConsoleViews views;
 
@@ -223,10 +229,14 @@ public class ConsoleServlet extends HttpServlet {
         }
     }
 
-    /** The registry's host and port as clients name it in image references. */
-    private static String registry(HttpServletRequest request) {
-        return request.getServerName() + (request.getServerPort() == 80 || request.getServerPort() == 443 ? ""
-                : ":" + request.getServerPort());
+    /**
+     * The registry's host and port as clients name it in image references: BERTH_PUBLIC_URL's, as in ECR's
+     * proxyEndpoint, else the request's.
+     */
+    private String registry(HttpServletRequest request) {
+        return publicUrl.map(url -> URI.create(url).getAuthority()).orElseGet(() -> request.getServerName()
+                + (request.getServerPort() == 80 || request.getServerPort() == 443 ? ""
+                : ":" + request.getServerPort()));
     }
 
     private void notFound(HttpServletRequest request, HttpServletResponse response, Caller caller)
