@@ -45,6 +45,14 @@ public class Usage {
         if (!to.isBefore(today) && System.currentTimeMillis() - snapshots.last() > FRESH_MILLIS) {
             snapshots.take();
         }
+        return asMeasured(accountId, from, to);
+    }
+
+    /**
+     * The same figures with stored bytes as last measured (hourly), without measuring them now: for a page view,
+     * which must not walk the store.
+     */
+    public List<Figures> asMeasured(String accountId, LocalDate from, LocalDate to) {
         Map<String, Row> rows = new TreeMap<>(); // by day, then repository ("" first)
         try (Connection connection = dataSource.getConnection()) {
             for (Row transfer : read(connection, "SELECT usage_day, repository, pushes, bytes_pushed, pulls,"
