@@ -167,34 +167,61 @@ public class EcrApi {
             Map.entry("GetRepositoryPolicy", this::getRepositoryPolicy),
             Map.entry("DeleteRepositoryPolicy", this::deleteRepositoryPolicy));
 
+    /** ECR's answer to one call: its output, or its error as {@code {"__type","message"}} with the HTTP status. */
+    public record Outcome(int status, JsonObject body) {
+        public boolean succeeded() {
+            return status < 400;
+        }
+
+        /** The error's type, such as {@code RepositoryNotEmptyException}; null for a success. */
+        public String errorType() {
+            return succeeded() ? null : body.getString("__type", null);
+        }
+
+        public String errorMessage() {
+            return succeeded() ? null : body.getString("message", null);
+        }
+    }
+
     /** Answers one call and notes it in its audit entry: operation, parameters, answer or error, repository. */
     public Response handle(AuditEntry audit, Caller caller, String target, String body, ClientOrigin origin,
                            String proxyEndpoint) {
-        Response response = answer(audit, caller, target, body, origin, proxyEndpoint);
-        if (response.getStatus() >= 400 && response.getEntity() instanceof String error) {
-            try (JsonReader reader = JSON.createReader(new StringReader(error))) {
-                JsonObject refusal = reader.readObject();
-                audit.error(refusal.getString("__type", null), refusal.getString("message", null));
-            }
+        if (caller == null) {
+            return response(audit, error(403, "MissingAuthenticationTokenException", "Missing Authentication Token"));
         }
-        return response;
+        String operation = target != null && target.startsWith(TARGET_PREFIX)
+                ? target.substring(TARGET_PREFIX.length()) : null;
+        if (operation == null || !handlers.containsKey(operation)) {
+            return response(audit, unknown(operation == null ? target : operation));
+        }
+        audit.call(AuditEntry.ECR, operation);
+        try {
+            return response(audit, call(audit, caller, operation, parse(body), origin, proxyEndpoint));
+        } catch (EcrException e) {
+            return response(audit, error(e.status(), e.type(), e.getMessage()));
+        }
     }
 
-    private Response answer(AuditEntry audit, Caller caller, String target, String body, ClientOrigin origin,
-                            String proxyEndpoint) {
+    private static Response response(AuditEntry audit, Outcome outcome) {
+        if (!outcome.succeeded()) {
+            audit.error(outcome.errorType(), outcome.errorMessage());
+        }
+        return Response.status(outcome.status()).type(CONTENT_TYPE).entity(outcome.body().toString()).build();
+    }
+
+    /**
+     * One call of an operation by its name, with its input already parsed: what the endpoint does for a request,
+     * and what the web console does for a form, so that both take the same checks, decisions and audit record.
+     */
+    public Outcome call(AuditEntry audit, Caller caller, String operation, JsonObject input, ClientOrigin origin,
+                        String proxyEndpoint) {
         try {
-            if (caller == null) {
-                throw new EcrException("MissingAuthenticationTokenException", 403, "Missing Authentication Token");
-            }
-            String operation = target != null && target.startsWith(TARGET_PREFIX)
-                    ? target.substring(TARGET_PREFIX.length()) : null;
             Handler handler = operation == null ? null : handlers.get(operation);
             if (handler == null) {
-                throw new EcrException("UnknownOperationException",
-                        "Berth does not implement the operation " + (operation == null ? target : operation));
+                return unknown(operation);
             }
             audit.call(AuditEntry.ECR, operation);
-            JsonObject input = parse(body);
+            input = (JsonObject) withoutNulls(input);
             audit.parameters(Redaction.of(input));
             // Checked against the operation's model before the handler runs, as AWS checks its input.
             VALIDATOR.validateJson(operation, input);
@@ -207,7 +234,7 @@ public class EcrApi {
             if (!AuditEntry.readOnly(operation)) {
                 audit.response(Redaction.of(output));
             }
-            return Response.ok(output.toString(), CONTENT_TYPE).build();
+            return new Outcome(200, output);
         } catch (InputViolation e) {
             return error(400, e.kind() == InputViolation.Kind.SERIALIZATION ? "SerializationException"
                     : "InvalidParameterException", e.getMessage());
@@ -228,7 +255,7 @@ public class EcrApi {
                 default -> error(400, "InvalidParameterException", e.getMessage());
             };
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "ECR operation " + target + " failed", e);
+            LOG.log(Level.SEVERE, "ECR operation " + operation + " failed", e);
             return error(500, "ServerException", "internal error");
         }
     }
@@ -238,7 +265,7 @@ public class EcrApi {
             return JsonValue.EMPTY_JSON_OBJECT;
         }
         try (JsonReader reader = JSON.createReader(new StringReader(body))) {
-            return (JsonObject) withoutNulls(reader.readObject());
+            return reader.readObject();
         } catch (JsonException | IllegalStateException | ClassCastException e) {
             throw new EcrException("SerializationException", "the request body is not a JSON object");
         }
@@ -264,9 +291,12 @@ public class EcrApi {
         return value;
     }
 
-    static Response error(int status, String type, String message) {
-        String body = JSON.createObjectBuilder().add("__type", type).add("message", message).build().toString();
-        return Response.status(status).type(CONTENT_TYPE).entity(body).build();
+    private static Outcome unknown(String operation) {
+        return error(400, "UnknownOperationException", "Berth does not implement the operation " + operation);
+    }
+
+    static Outcome error(int status, String type, String message) {
+        return new Outcome(status, JSON.createObjectBuilder().add("__type", type).add("message", message).build());
     }
 
     // --- operations ---------------------------------------------------------------------------------------------

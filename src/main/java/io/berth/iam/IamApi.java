@@ -104,8 +104,27 @@ public class IamApi {
                     c.param("GroupName"), c.param("PolicyName"), c.actor())),
             Map.entry("CreateAccount", this::createAccount));
 
-    /** Answers one call and notes it in its audit entry: action, parameters (no passwords), error. */
+    /**
+     * IAM's answer to one call: the XML document, and for an error its code and message. The web console takes its
+     * actions through {@link #call}, so that they get the same checks and audit record as the API's.
+     */
+    public record Outcome(int status, String xml, String errorCode, String errorMessage) {
+        public boolean succeeded() {
+            return status < 400;
+        }
+
+        Response response() {
+            return Response.status(status).type("text/xml").entity(xml).build();
+        }
+    }
+
+    /** Answers one request. */
     public Response handle(AuditEntry audit, Caller caller, MultivaluedMap<String, String> form) {
+        return call(audit, caller, form).response();
+    }
+
+    /** Answers one call and notes it in its audit entry: action, parameters (no passwords), error. */
+    public Outcome call(AuditEntry audit, Caller caller, MultivaluedMap<String, String> form) {
         String action = form.getFirst("Action");
         audit.call(AuditEntry.IAM, action != null && action.length() <= 64
                 && action.chars().allMatch(Character::isLetterOrDigit) ? action : "Unknown")
@@ -138,7 +157,7 @@ public class IamApi {
             }
             response.open("ResponseMetadata").text("RequestId", UUID.randomUUID().toString())
                     .close("ResponseMetadata").close(action + "Response");
-            return Response.ok(response.toString(), "text/xml").build();
+            return new Outcome(200, response.toString(), null, null);
         } catch (InputViolation e) {
             return refuse(audit, 400, e.kind() == InputViolation.Kind.SERIALIZATION ? "MalformedInput" : "ValidationError",
                     e.getMessage());
@@ -150,9 +169,9 @@ public class IamApi {
         }
     }
 
-    private static Response refuse(AuditEntry audit, int status, String code, String message) {
+    private static Outcome refuse(AuditEntry audit, int status, String code, String message) {
         audit.error(code, message);
-        return error(status, code, message);
+        return new Outcome(status, error(status, code, message).getEntity().toString(), code, message);
     }
 
     /** The form's parameters as CloudTrail writes IAM's: without Action and Version, names in lower camel case. */
