@@ -10,3 +10,11 @@ document.addEventListener('click', function (event) {
     setTimeout(function () { button.textContent = 'Copy'; }, 1500);
   });
 });
+
+// A form with data-confirm asks before it is sent (deleting an image, a key).
+document.addEventListener('submit', function (event) {
+  var question = event.target.getAttribute('data-confirm');
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});

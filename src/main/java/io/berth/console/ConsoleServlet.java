@@ -3,14 +3,9 @@ package io.berth.console;
 import io.berth.audit.AuditQueries;
 import io.berth.audit.Usage;
 import io.berth.lifecycle.Housekeeping;
-import io.berth.registry.ImageListing;
-import io.berth.registry.Names;
 import io.berth.registry.Repositories;
-import io.berth.registry.Repository;
-import io.berth.registry.RepositoryName;
 import io.berth.security.AccessControl;
 import io.berth.security.Caller;
-import io.berth.security.ClientOrigin;
 import io.berth.security.ConsoleSession;
 import io.berth.security.SecuritySettings;
 import jakarta.inject.Inject;
@@ -20,15 +15,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The web console under {@code /console}: server-rendered pages that act as the signed-in user, through the same
@@ -37,9 +29,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @WebServlet(urlPatterns = {"/console", "/console/*"})
 public class ConsoleServlet extends HttpServlet {
 
-    static final int PAGE_SIZE = 50;
     static final String ASSETS = ConsoleSession.ASSETS;
-    private static final String REPOSITORY = "/repositories/";
     private static final Map<String, String> ASSET_TYPES = Map.of("console.css", "text/css;charset=UTF-8",
             "console.js", "text/javascript;charset=UTF-8");
     private static final int RECENT_ACTIVITY = 10;
@@ -49,7 +39,7 @@ public class ConsoleServlet extends HttpServlet {
     transient Repositories repositories;
 
     @Inject
-    transient ImageListing images;
+    transient RepositoryPages repositoryPages;
 
     @Inject
     transient AccessControl accessControl;
@@ -65,10 +55,6 @@ public class ConsoleServlet extends HttpServlet {
 
     @Inject
     transient SecuritySettings settings;
-
-    @Inject
-    @ConfigProperty(name = "berth.public.url")
-    transient Optional<String> publicUrl;
 
     private transient ConsoleViews views;
 
@@ -97,14 +83,13 @@ public class ConsoleServlet extends HttpServlet {
             redirect(response, ConsoleSession.SIGN_IN);
             return;
         }
-        if (page.startsWith(REPOSITORY)) {
-            repository(request, response, caller.get(), page.substring(REPOSITORY.length()));
-            return;
-        }
-        switch (page) {
-            case "/" -> dashboard(request, response, caller.get());
-            case "/repositories" -> repositories(request, response, caller.get());
-            default -> notFound(request, response, caller.get());
+        ConsolePage exchange = new ConsolePage(request, response, caller.get(), views, page);
+        if (RepositoryPages.serves(page)) {
+            repositoryPages.get(exchange);
+        } else if (page.equals("/")) {
+            dashboard(exchange);
+        } else {
+            exchange.notFound();
         }
     }
 
@@ -136,12 +121,22 @@ public class ConsoleServlet extends HttpServlet {
             redirect(response, ConsoleSession.SIGN_IN);
             return;
         }
-        response.sendError(HttpServletResponse.SC_NOT_FOUND);
+        Optional<Caller> caller = caller(request);
+        if (caller.isEmpty()) {
+            redirect(response, ConsoleSession.SIGN_IN);
+            return;
+        }
+        ConsolePage exchange = new ConsolePage(request, response, caller.get(), views, page);
+        if (RepositoryPages.serves(page)) {
+            repositoryPages.post(exchange);
+        } else {
+            exchange.notFound();
+        }
     }
 
-    private void dashboard(HttpServletRequest request, HttpServletResponse response, Caller caller)
-            throws IOException {
-        Map<String, Object> model = model(request, caller, "dashboard");
+    private void dashboard(ConsolePage page) throws IOException {
+        Caller caller = page.caller();
+        Map<String, Object> model = page.model("dashboard");
         String account = caller.accountId();
         // The figures are what the usage report shows, which is an account's administrators' to read.
         if (caller.administrator()) {
@@ -158,90 +153,12 @@ public class ConsoleServlet extends HttpServlet {
                     + Format.time(last.startedAt()) + ": " + last.blobsDeleted() + " blobs deleted, "
                     + Format.bytes(last.bytesDeleted()) + " freed").orElse("None has run yet."));
         }
-        if (accessControl.allowedAccountAction(caller, "cloudtrail:LookupEvents", origin(request))) {
+        if (accessControl.allowedAccountAction(caller, "cloudtrail:LookupEvents", page.origin())) {
             long now = System.currentTimeMillis();
             model.put("activity", audit.lookup(account, null, null, now - 90L * 24 * 3600 * 1000, now,
                     RECENT_ACTIVITY, null).stream().map(found -> Activity.of(found.record())).toList());
         }
-        views.render(request, response, 200, "dashboard", model);
-    }
-
-    /**
-     * The repositories the caller may describe, whose names start with the prefix searched for, in name order, a
-     * page at a time: each page reads the next names after the last one shown, so that it stays fast however many
-     * repositories there are.
-     */
-    private void repositories(HttpServletRequest request, HttpServletResponse response, Caller caller)
-            throws IOException {
-        Map<String, Object> model = model(request, caller, "repositories");
-        String prefix = Optional.ofNullable(request.getParameter("prefix")).orElse("").strip();
-        String after = request.getParameter("after");
-        List<Repository> page = repositories.list(caller.accountId(), prefix, after, PAGE_SIZE + 1);
-        List<Repository> shown = new ArrayList<>();
-        ClientOrigin origin = origin(request);
-        for (Repository repository : page.subList(0, Math.min(PAGE_SIZE, page.size()))) {
-            if (accessControl.allowed(caller, "ecr:DescribeRepositories", repository.repositoryName(), origin)) {
-                shown.add(repository);
-            }
-        }
-        model.put("prefix", prefix);
-        model.put("repositories", shown.stream().map(RepositoryRow::of).toList());
-        model.put("next", page.size() > PAGE_SIZE ? page.get(PAGE_SIZE - 1).name() : null);
-        model.put("registry", registry(request));
-        views.render(request, response, 200, "repositories", model);
-    }
-
-    /** A repository's images, a page at a time, with the commands that pull them. */
-    private void repository(HttpServletRequest request, HttpServletResponse response, Caller caller, String name)
-            throws IOException {
-        if (!Names.isRepositoryName(name)) {
-            notFound(request, response, caller);
-            return;
-        }
-        RepositoryName repository = new RepositoryName(caller.accountId(), name);
-        if (!accessControl.allowed(caller, "ecr:DescribeImages", repository, origin(request))) {
-            Map<String, Object> model = model(request, caller, "repositories");
-            model.put("message", "You may not list the images of " + name + ": your policies do not allow"
-                    + " ecr:DescribeImages on it.");
-            views.render(request, response, 403, "refused", model);
-            return;
-        }
-        if (repositories.find(repository).isEmpty()) {
-            notFound(request, response, caller);
-            return;
-        }
-        int offset = Math.max(0, parseOrZero(request.getParameter("from")));
-        List<ImageListing.ImageDetails> page = images.describe(repository, ImageListing.TagStatus.ANY, offset,
-                PAGE_SIZE + 1);
-        Map<String, Object> model = model(request, caller, "repositories");
-        model.put("name", name);
-        model.put("images", page.subList(0, Math.min(PAGE_SIZE, page.size())).stream().map(ImageRow::of).toList());
-        model.put("next", page.size() > PAGE_SIZE ? offset + PAGE_SIZE : null);
-        model.put("registry", registry(request));
-        views.render(request, response, 200, "repository", model);
-    }
-
-    private static int parseOrZero(String number) {
-        try {
-            return number == null ? 0 : Integer.parseInt(number);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    /**
-     * The registry's host and port as clients name it in image references: BERTH_PUBLIC_URL's, as in ECR's
-     * proxyEndpoint, else the request's.
-     */
-    private String registry(HttpServletRequest request) {
-        return publicUrl.map(url -> URI.create(url).getAuthority()).orElseGet(() -> request.getServerName()
-                + (request.getServerPort() == 80 || request.getServerPort() == 443 ? ""
-                : ":" + request.getServerPort()));
-    }
-
-    private void notFound(HttpServletRequest request, HttpServletResponse response, Caller caller)
-            throws IOException {
-        views.render(request, response, 404, "not-found", model(request, caller, ""));
+        page.render(200, "dashboard", model);
     }
 
     private void asset(HttpServletResponse response, String name) throws IOException {
@@ -257,15 +174,6 @@ public class ConsoleServlet extends HttpServlet {
         }
     }
 
-    /** What every page shows: who is signed in, the navigation, and the token its forms carry. */
-    private static Map<String, Object> model(HttpServletRequest request, Caller caller, String section) {
-        Map<String, Object> model = new HashMap<>();
-        model.put("caller", caller.getName());
-        model.put("section", section);
-        model.put("csrf", ConsoleSession.of(request).map(ConsoleSession::csrfToken).orElse(""));
-        return model;
-    }
-
     private static String page(HttpServletRequest request) {
         String path = request.getPathInfo();
         return path == null || path.isEmpty() ? "/" : path;
@@ -273,10 +181,6 @@ public class ConsoleServlet extends HttpServlet {
 
     private static Optional<Caller> caller(HttpServletRequest request) {
         return request.getAttribute(Caller.ATTRIBUTE) instanceof Caller caller ? Optional.of(caller) : Optional.empty();
-    }
-
-    private static ClientOrigin origin(HttpServletRequest request) {
-        return (ClientOrigin) request.getAttribute(ClientOrigin.ATTRIBUTE);
     }
 
     /** 303: after a form, the browser gets the next page, and a reload does not post the form again. */

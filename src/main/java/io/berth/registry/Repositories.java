@@ -101,15 +101,26 @@ public class Repositories {
     }
 
     /**
-     * An account's repositories whose names start with {@code prefix}, in name order after {@code after}, at most
-     * {@code limit}: the console's list, a page at a time through the account-and-name index.
+     * An account's repositories whose names start with {@code prefix}, in name order (or its reverse) after
+     * {@code after}, at most {@code limit}: the console's list, a page at a time through the account-and-name index.
      */
-    public List<Repository> list(String accountId, String prefix, String after, int limit) {
+    public List<Repository> list(String accountId, String prefix, String after, boolean descending, int limit) {
         String escaped = prefix.replace("!", "!!").replace("_", "!_").replace("%", "!%");
-        return em.createQuery("SELECT r FROM Repository r WHERE r.accountId = :account AND r.name > :after"
-                        + " AND r.name LIKE :prefix ESCAPE '!' ORDER BY r.name", Repository.class)
-                .setParameter("account", accountId).setParameter("after", after == null ? "" : after)
-                .setParameter("prefix", escaped + "%").setMaxResults(limit).getResultList();
+        String order = descending ? (after == null ? "" : " AND r.name < :after") + " ORDER BY r.name DESC"
+                : " AND r.name > :after ORDER BY r.name";
+        var query = em.createQuery("SELECT r FROM Repository r WHERE r.accountId = :account"
+                        + " AND r.name LIKE :prefix ESCAPE '!'" + order, Repository.class)
+                .setParameter("account", accountId).setParameter("prefix", escaped + "%");
+        if (!descending || after != null) {
+            query.setParameter("after", after == null ? "" : after);
+        }
+        return query.setMaxResults(limit).getResultList();
+    }
+
+    /** How many images a repository holds. */
+    public long imageCount(Repository repository) {
+        return em.createQuery("SELECT COUNT(i) FROM Image i WHERE i.repositoryId = :id", Long.class)
+                .setParameter("id", repository.id()).getSingleResult();
     }
 
     /** How many repositories an account has, and how many images in them. */

@@ -38,6 +38,8 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.Repository;
 import software.amazon.awssdk.services.iam.IamClient;
 
 /**
@@ -111,7 +113,34 @@ class ConsoleIT {
     }
 
     @Test
-    void anImagePushedWithSkopeoAppearsOnTheDashboardAndInTheList() throws IOException {
+    void aRepositoryCreatedInTheConsoleReceivesASkopeoPushAndIsDeletedWithConfirmation() throws IOException {
+        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        browser.get(BASE + "/console/repositories");
+        browser.findElement(By.id("create-repository")).click();
+        browser.findElement(By.id("name")).sendKeys("console-skopeo/app");
+        browser.findElement(By.id("immutable")).click();
+        browser.findElement(By.id("exclusions")).sendKeys("latest");
+        browser.findElement(By.id("scan-on-push")).click();
+        browser.findElement(By.id("tags")).sendKeys("team=console\ncost-centre=42");
+        submit(By.id("create"));
+        assertEquals(BASE + "/console/repositories/console-skopeo/app", browser.getCurrentUrl());
+        assertEquals("Created repository console-skopeo/app.", browser.findElement(By.id("flash")).getText());
+        EcrClient ecr = AwsApis.ecr(BASE, AwsApis.adminKey(BASE));
+        Repository created = ecr.describeRepositories(r -> r.repositoryNames("console-skopeo/app")).repositories()
+                .get(0);
+        assertEquals("IMMUTABLE_WITH_EXCLUSION", created.imageTagMutabilityAsString());
+        assertEquals("latest", created.imageTagMutabilityExclusionFilters().get(0).filter());
+        assertTrue(created.imageScanningConfiguration().scanOnPush());
+        assertEquals(List.of("cost-centre=42", "team=console"), ecr.listTagsForResource(r -> r.resourceArn(
+                created.repositoryArn())).tags().stream().map(t -> t.key() + "=" + t.value()).sorted().toList());
+
+        // The same name again: ECR's error, on the form, with what was typed kept.
+        browser.get(BASE + "/console/new-repository");
+        browser.findElement(By.id("name")).sendKeys("console-skopeo/app");
+        submit(By.id("create"));
+        assertTrue(browser.findElement(By.id("form-error")).getText().startsWith("RepositoryAlreadyExistsException"));
+        assertEquals("console-skopeo/app", browser.findElement(By.id("name")).getAttribute("value"));
+
         Path layout = work.resolve("console-oci");
         OciLayout oci = new OciLayout(layout);
         oci.index("v1", oci.image("console layer " + UUID.randomUUID(), "another layer"));
@@ -121,7 +150,7 @@ class ConsoleIT {
                 "docker://" + HOST + "/console-skopeo/app:v1");
         String digest = Files.readString(digestFile).trim();
 
-        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        browser.get(BASE + "/console");
         assertTrue(Long.parseLong(browser.findElement(By.id("repository-count")).getText()) >= 1);
         assertTrue(Long.parseLong(browser.findElement(By.id("image-count")).getText()) >= 1);
         screenshots("dashboard");
@@ -143,8 +172,8 @@ class ConsoleIT {
         assertEquals("v1", browser.findElement(By.cssSelector("#images td.tags")).getText());
         assertEquals(digest, browser.findElement(By.cssSelector("#images code[title]")).getAttribute("title"));
         // The image's size as ECR counts it (config and layers), in binary units.
-        long size = AwsApis.ecr(BASE, AwsApis.adminKey(BASE)).describeImages(r -> r.repositoryName(
-                "console-skopeo/app")).imageDetails().get(0).imageSizeInBytes();
+        long size = ecr.describeImages(r -> r.repositoryName("console-skopeo/app")).imageDetails().get(0)
+                .imageSizeInBytes();
         assertEquals(size < 1024 ? size + " B" : String.format(java.util.Locale.ROOT, "%.1f KiB", size / 1024.0),
                 browser.findElement(By.cssSelector("#images td.size")).getText());
         assertEquals("podman pull " + HOST + "/console-skopeo/app:v1", browser.findElement(By.id("pull-0")).getText());
@@ -152,6 +181,115 @@ class ConsoleIT {
 
         browser.get(BASE + "/console/repositories?prefix=no-such-prefix");
         assertTrue(browser.findElement(By.id("no-repositories")).isDisplayed());
+
+        // Deleting: the name typed again; a repository with images only with force.
+        browser.get(BASE + "/console/repositories/console-skopeo/app/_/delete");
+        browser.findElement(By.id("confirm")).sendKeys("console-skopeo/other");
+        submit(By.id("delete"));
+        assertTrue(browser.findElement(By.id("form-error")).getText().startsWith("Type the repository's name"));
+        browser.findElement(By.id("confirm")).sendKeys("console-skopeo/app");
+        submit(By.id("delete"));
+        assertTrue(browser.findElement(By.id("form-error")).getText().startsWith("RepositoryNotEmptyException"));
+        browser.findElement(By.id("confirm")).sendKeys("console-skopeo/app");
+        browser.findElement(By.id("force")).click();
+        submit(By.id("delete"));
+        assertEquals("Deleted repository console-skopeo/app.", browser.findElement(By.id("flash")).getText());
+        assertTrue(ecr.describeRepositories().repositories().stream()
+                .noneMatch(r -> r.repositoryName().equals("console-skopeo/app")));
+    }
+
+    @Test
+    void settingsPolicyAndDeletingATag() {
+        ADMIN.putManifest("console/settings", "v1", RegistryHttp.OCI_MANIFEST,
+                ADMIN.imageManifest("console/settings", RegistryHttp.OCI_MANIFEST, "settings one"));
+        ADMIN.putManifest("console/settings", "v2", RegistryHttp.OCI_MANIFEST,
+                ADMIN.imageManifest("console/settings", RegistryHttp.OCI_MANIFEST, "settings two"));
+        EcrClient ecr = AwsApis.ecr(BASE, AwsApis.adminKey(BASE));
+        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+
+        browser.get(BASE + "/console/repositories/console/settings/_/settings");
+        browser.findElement(By.id("immutable")).click();
+        submit(By.id("save-mutability"));
+        assertEquals("Saved the tag mutability.", browser.findElement(By.id("flash")).getText());
+        browser.findElement(By.id("tag-key")).sendKeys("owner");
+        browser.findElement(By.id("tag-value")).sendKeys("<b>console</b>");
+        submit(By.id("add-tag"));
+        assertEquals("<b>console</b>", browser.findElement(By.cssSelector("#resource-tags td:nth-child(2)"))
+                .getText());
+        assertEquals("IMMUTABLE", ecr.describeRepositories(r -> r.repositoryNames("console/settings"))
+                .repositories().get(0).imageTagMutabilityAsString());
+
+        // A policy the engine refuses: its message beside the text, the text kept, nothing stored.
+        browser.get(BASE + "/console/repositories/console/settings/_/policy");
+        String invalid = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
+                + "\"ecr:BatchGetImage\"}]}";
+        browser.findElement(By.id("policy-text")).sendKeys(invalid);
+        submit(By.id("save-policy"));
+        assertTrue(browser.findElement(By.id("policy-error")).getText().startsWith("InvalidParameterException"),
+                browser.findElement(By.id("policy-error")).getText());
+        assertEquals(invalid, browser.findElement(By.id("policy-text")).getAttribute("value"));
+        assertTrue(ecr.describeRepositories(r -> r.repositoryNames("console/settings")).hasRepositories());
+        String valid = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
+                + "\"Action\":\"ecr:BatchGetImage\"}]}";
+        browser.findElement(By.id("policy-text")).clear();
+        browser.findElement(By.id("policy-text")).sendKeys(valid);
+        submit(By.id("save-policy"));
+        assertEquals("Saved the repository policy.", browser.findElement(By.id("flash")).getText());
+        assertEquals(valid, ecr.getRepositoryPolicy(r -> r.repositoryName("console/settings")).policyText());
+
+        // Deleting one tag (the confirmation dialog accepted), then the other image whole.
+        browser.get(BASE + "/console/repositories/console/settings");
+        WebElement choice = browser.findElement(By.cssSelector("#images select"));
+        String tag = new org.openqa.selenium.support.ui.Select(choice).getFirstSelectedOption().getAttribute("value");
+        WebElement delete = browser.findElement(By.cssSelector("#images button.danger"));
+        delete.click();
+        browser.switchTo().alert().accept();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(delete));
+        assertEquals("Deleted tag " + tag + ".", browser.findElement(By.id("flash")).getText());
+        assertEquals(1, ecr.listImages(r -> r.repositoryName("console/settings")).imageIds().size());
+    }
+
+    @Test
+    void aLifecyclePolicyIsPreviewedThenSaved() throws InterruptedException, IOException {
+        for (int i = 1; i <= 3; i++) {
+            ADMIN.putManifest("console/lifecycle", "dev-" + i, RegistryHttp.OCI_MANIFEST,
+                    ADMIN.imageManifest("console/lifecycle", RegistryHttp.OCI_MANIFEST, "lifecycle " + i));
+        }
+        String policy = "{\"rules\":[{\"rulePriority\":1,\"description\":\"keep the newest dev image\","
+                + "\"selection\":{\"tagStatus\":\"tagged\",\"tagPrefixList\":[\"dev-\"],"
+                + "\"countType\":\"imageCountMoreThan\",\"countNumber\":1},\"action\":{\"type\":\"expire\"}}]}";
+        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        browser.get(BASE + "/console/repositories/console/lifecycle/_/lifecycle");
+        assertTrue(browser.findElement(By.id("no-lifecycle")).isDisplayed());
+        browser.findElement(By.id("lifecycle-text")).sendKeys(policy);
+        submit(By.id("preview"));
+        assertTrue(browser.findElement(By.id("flash")).getText().startsWith("Previewing the policy"));
+        // The preview runs in the background, as ECR's: reload until it is done.
+        long until = System.currentTimeMillis() + 20_000;
+        while (browser.findElements(By.id("preview-results")).isEmpty() && System.currentTimeMillis() < until) {
+            Thread.sleep(300);
+            browser.navigate().refresh();
+        }
+        assertEquals("It would expire 2 images:", browser.findElement(By.id("preview-status")).getText());
+        List<String> expiring = browser.findElements(By.cssSelector("#preview-results tr td:first-child")).stream()
+                .map(WebElement::getText).sorted().toList();
+        assertEquals(List.of("dev-1", "dev-2"), expiring);
+        assertEquals(policy, browser.findElement(By.id("lifecycle-text")).getAttribute("value"),
+                "the text previewed stays in the editor, to be saved");
+        EcrClient ecr = AwsApis.ecr(BASE, AwsApis.adminKey(BASE));
+        assertEquals(3, ecr.listImages(r -> r.repositoryName("console/lifecycle")).imageIds().size(),
+                "a preview deletes nothing");
+        screenshots("lifecycle");
+        submit(By.id("save-lifecycle"));
+        assertEquals("Saved the lifecycle policy.", browser.findElement(By.id("flash")).getText());
+        assertEquals(policy, ecr.getLifecyclePolicy(r -> r.repositoryName("console/lifecycle")).lifecyclePolicyText());
+
+        // A policy that is not one: the engine's message beside it, the stored one unchanged.
+        browser.findElement(By.id("lifecycle-text")).clear();
+        browser.findElement(By.id("lifecycle-text")).sendKeys("{\"rules\":[]}" + " ".repeat(100));
+        submit(By.id("save-lifecycle"));
+        assertTrue(browser.findElement(By.id("lifecycle-error")).getText().contains("InvalidParameterException"));
+        assertEquals(policy, ecr.getLifecyclePolicy(r -> r.repositoryName("console/lifecycle")).lifecyclePolicyText());
     }
 
     @Test
@@ -239,6 +377,13 @@ class ConsoleIT {
         submit.click();
         // The next page replaces this one (the form's button goes stale) before anything is looked for on it.
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(submit));
+    }
+
+    /** Clicks a form's button and waits for the page it leads to. */
+    private static void submit(By button) {
+        WebElement element = browser.findElement(button);
+        element.click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(element));
     }
 
     private static HttpResponse<String> post(HttpClient http, String path, String form, String... headers)
