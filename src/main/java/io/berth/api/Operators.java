@@ -22,7 +22,7 @@ final class Operators {
         if (!(request.getAttribute(Caller.ATTRIBUTE) instanceof Caller caller)) {
             return error(401, "UNAUTHORIZED", "authentication required");
         }
-        if (!caller.administrator() || !caller.accountId().equals(settings.bootstrapAccount())) {
+        if (!settings.operator(caller)) {
             return error(403, "DENIED", "only administrators of account " + settings.bootstrapAccount() + " " + what);
         }
         return null;

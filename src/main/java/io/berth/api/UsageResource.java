@@ -28,8 +28,6 @@ import java.util.List;
 @Path("berth/usage")
 public class UsageResource {
 
-    /** At most a year per report. */
-    static final int MAX_DAYS = 366;
 
     @Inject
     Usage usage;
@@ -48,7 +46,7 @@ public class UsageResource {
             return Operators.error(401, "UNAUTHORIZED", "authentication required");
         }
         String accountId = account == null || account.isBlank() ? caller.accountId() : account;
-        boolean operator = caller.administrator() && caller.accountId().equals(settings.bootstrapAccount());
+        boolean operator = settings.operator(caller);
         if (!caller.administrator() || !accountId.equals(caller.accountId()) && !operator) {
             return Operators.error(403, "DENIED", "only an account's administrators read its usage");
         }
@@ -61,20 +59,12 @@ public class UsageResource {
         } catch (DateTimeParseException e) {
             return invalid();
         }
-        if (first.isAfter(last) || first.plusDays(MAX_DAYS).isBefore(last)) {
+        if (first.isAfter(last) || first.plusDays(Usage.MAX_DAYS).isBefore(last)) {
             return invalid();
         }
         List<Usage.Figures> figures = usage.report(accountId, first, last);
         if ("csv".equals(format)) {
-            StringBuilder csv = new StringBuilder(
-                    "day,repository,stored_bytes,pushes,bytes_pushed,pulls,bytes_pulled,api_calls\n");
-            for (Usage.Figures f : figures) {
-                csv.append(f.day()).append(',').append(f.repository().isEmpty() ? "*" : f.repository()).append(',')
-                        .append(f.storedBytes()).append(',').append(f.pushes()).append(',').append(f.bytesPushed())
-                        .append(',').append(f.pulls()).append(',').append(f.bytesPulled()).append(',')
-                        .append(f.apiCalls()).append('\n');
-            }
-            return Response.ok(csv.toString(), "text/csv").build();
+            return Response.ok(Usage.csv(figures), "text/csv").build();
         }
         JsonArrayBuilder rows = JSON.createArrayBuilder();
         for (Usage.Figures f : figures) {
@@ -90,6 +80,6 @@ public class UsageResource {
 
     private static Response invalid() {
         return Operators.error(400, "INVALID_PARAMETER", "from and to are days (2026-12-01), from not after to, at"
-                + " most " + MAX_DAYS + " days apart");
+                + " most " + Usage.MAX_DAYS + " days apart");
     }
 }

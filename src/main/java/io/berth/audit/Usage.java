@@ -35,6 +35,22 @@ public class Usage {
                           long pulls, long bytesPulled, long apiCalls) {
     }
 
+    /** At most a year per report. */
+    public static final int MAX_DAYS = 366;
+
+    /** Figures as CSV, a row a line, the account's rows with repository {@code *}. */
+    public static String csv(List<Figures> figures) {
+        StringBuilder csv = new StringBuilder(
+                "day,repository,stored_bytes,pushes,bytes_pushed,pulls,bytes_pulled,api_calls\n");
+        for (Figures f : figures) {
+            csv.append(f.day()).append(',').append(f.repository().isEmpty() ? "*" : f.repository()).append(',')
+                    .append(f.storedBytes()).append(',').append(f.pushes()).append(',').append(f.bytesPushed())
+                    .append(',').append(f.pulls()).append(',').append(f.bytesPulled()).append(',')
+                    .append(f.apiCalls()).append('\n');
+        }
+        return csv.toString();
+    }
+
     /**
      * The account's figures from {@code from} to {@code to} (days, both included): per day, a row for the account
      * ({@code repository} "": transfers and calls summed over its repositories and calls on none, stored bytes after

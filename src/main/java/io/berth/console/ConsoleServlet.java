@@ -42,6 +42,18 @@ public class ConsoleServlet extends HttpServlet {
     transient RepositoryPages repositoryPages;
 
     @Inject
+    transient AuditTrailPages auditTrailPages;
+
+    @Inject
+    transient UsagePages usagePages;
+
+    @Inject
+    transient WebhookPages webhookPages;
+
+    @Inject
+    transient CollectionPages collectionPages;
+
+    @Inject
     transient AccessControl accessControl;
 
     @Inject
@@ -86,6 +98,14 @@ public class ConsoleServlet extends HttpServlet {
         ConsolePage exchange = new ConsolePage(request, response, caller.get(), views, page);
         if (RepositoryPages.serves(page)) {
             repositoryPages.get(exchange);
+        } else if (AuditTrailPages.serves(page)) {
+            auditTrailPages.get(exchange);
+        } else if (UsagePages.serves(page)) {
+            usagePages.get(exchange);
+        } else if (WebhookPages.serves(page)) {
+            webhookPages.get(exchange);
+        } else if (CollectionPages.serves(page)) {
+            collectionPages.get(exchange);
         } else if (page.equals("/")) {
             dashboard(exchange);
         } else {
@@ -129,6 +149,12 @@ public class ConsoleServlet extends HttpServlet {
         ConsolePage exchange = new ConsolePage(request, response, caller.get(), views, page);
         if (RepositoryPages.serves(page)) {
             repositoryPages.post(exchange);
+        } else if (AuditTrailPages.serves(page)) {
+            auditTrailPages.post(exchange);
+        } else if (WebhookPages.serves(page)) {
+            webhookPages.post(exchange);
+        } else if (CollectionPages.serves(page)) {
+            collectionPages.post(exchange);
         } else {
             exchange.notFound();
         }
@@ -148,7 +174,7 @@ public class ConsoleServlet extends HttpServlet {
                     .mapToLong(Usage.Figures::storedBytes).findFirst().orElse(0)));
             model.put("chart", TransferChart.of(days, today, CHART_DAYS));
         }
-        if (caller.administrator() && account.equals(settings.bootstrapAccount())) {
+        if (settings.operator(caller)) {
             model.put("collection", housekeeping.lastCollection().map(last -> last.state() + ", started "
                     + Format.time(last.startedAt()) + ": " + last.blobsDeleted() + " blobs deleted, "
                     + Format.bytes(last.bytesDeleted()) + " freed").orElse("None has run yet."));

@@ -9,6 +9,7 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -84,6 +85,11 @@ public class Housekeeping {
 
     public Optional<CollectionReport> lastCollection() {
         return collector.last();
+    }
+
+    /** The latest collections, newest first (a running one included). */
+    public List<CollectionReport> recentCollections(int limit) {
+        return collector.latest(limit);
     }
 
     private boolean runExclusively(String lease, AtomicBoolean running, Runnable job) {

@@ -79,6 +79,11 @@ public class SecuritySettings {
         return bootstrapAccount;
     }
 
+    /** Whether a caller operates the whole registry (collection, the audit trail's verification and export). */
+    public boolean operator(Caller caller) {
+        return caller.administrator() && caller.accountId().equals(bootstrapAccount);
+    }
+
     public Optional<String> adminPassword() {
         return adminPassword.filter(p -> !p.isBlank());
     }

@@ -293,6 +293,102 @@ class ConsoleIT {
     }
 
     @Test
+    void theAuditTrailIsSearchedWithLookupEventsFiltersAndVerified() throws InterruptedException, IOException {
+        EcrClient ecr = AwsApis.ecr(BASE, AwsApis.adminKey(BASE));
+        ecr.createRepository(r -> r.repositoryName("console/audited"));
+        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        browser.get(BASE + "/console/audit?attribute=ReadOnly&value=maybe");
+        assertEquals("The value of the ReadOnly attribute is true or false.",
+                browser.findElement(By.id("form-error")).getText());
+
+        browser.get(BASE + "/console/audit");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("attribute")))
+                .selectByValue("ResourceName");
+        browser.findElement(By.id("value")).sendKeys("console/audited");
+        // The trail is written twice a second: search until the call is in it.
+        long until = System.currentTimeMillis() + 10_000;
+        do {
+            submit(By.id("search"));
+        } while (browser.findElements(By.id("records")).isEmpty() && System.currentTimeMillis() < until
+                && sleep(300));
+        List<String> events = browser.findElements(By.cssSelector("#records summary")).stream()
+                .map(WebElement::getText).toList();
+        assertEquals(List.of("CreateRepository"), events);
+        assertEquals("admin", browser.findElement(By.cssSelector("#records td:nth-child(3)")).getText());
+        browser.findElement(By.cssSelector("#records summary")).click();
+        assertTrue(browser.findElement(By.cssSelector("#records pre")).getText().contains("ecr.amazonaws.com"));
+        screenshots("audit");
+
+        submit(By.id("verify"));
+        assertTrue(browser.findElement(By.id("verification")).getText().startsWith("The trail is intact"),
+                browser.findElement(By.id("verification")).getText());
+    }
+
+    @Test
+    void usageWebhooksAndCollection() throws Exception {
+        ADMIN.putManifest("console/usage", "v1", RegistryHttp.OCI_MANIFEST,
+                ADMIN.imageManifest("console/usage", RegistryHttp.OCI_MANIFEST, "usage"));
+        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        // Pushes are counted from the outbox, within a second or so.
+        long until = System.currentTimeMillis() + 10_000;
+        String pushes = "//table[@id='usage']//a[text()='console/usage']/../../td[@class='pushes'][text()='1']";
+        do {
+            browser.get(BASE + "/console/usage");
+        } while (browser.findElements(By.xpath(pushes)).isEmpty() && System.currentTimeMillis() < until
+                && sleep(300));
+        WebElement row = browser.findElement(By.xpath("//table[@id='usage']//a[text()='console/usage']/../.."));
+        assertEquals("1", row.findElement(By.cssSelector("td.pushes")).getText());
+        screenshots("usage");
+        HttpResponse<String> csv = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                browser.findElement(By.id("csv")).getAttribute("href"))).header("Cookie", "BERTH_CONSOLE="
+                + browser.manage().getCookieNamed("BERTH_CONSOLE").getValue()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, csv.statusCode());
+        assertTrue(csv.body().startsWith("day,repository,stored_bytes,pushes,"), csv.body());
+        assertTrue(csv.body().lines().anyMatch(line -> line.contains(",console/usage,") && line.split(",")[3]
+                .equals("1")), csv.body());
+
+        browser.get(BASE + "/console/webhooks");
+        browser.findElement(By.id("url")).sendKeys("http://127.0.0.1:1/hook");
+        browser.findElement(By.id("event-pattern")).sendKeys("{\"detail-type\":[\"ECR Image Action\"]}");
+        browser.findElement(By.id("secret")).sendKeys("short");
+        // The browser checks the length first; without it the server refuses, as here.
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('secret').removeAttribute('minlength')");
+        submit(By.id("create-webhook"));
+        assertTrue(browser.findElement(By.id("form-error")).getText().startsWith("secret:"));
+        browser.findElement(By.id("secret")).sendKeys("a-secret-of-enough-length");
+        submit(By.id("create-webhook"));
+        assertEquals("Created the webhook.", browser.findElement(By.id("flash")).getText());
+        ADMIN.putManifest("console/usage", "v2", RegistryHttp.OCI_MANIFEST,
+                ADMIN.imageManifest("console/usage", RegistryHttp.OCI_MANIFEST, "usage two"));
+        browser.findElement(By.linkText("http://127.0.0.1:1/hook")).click();
+        until = System.currentTimeMillis() + 10_000;
+        while (browser.findElements(By.id("deliveries")).isEmpty() && System.currentTimeMillis() < until) {
+            sleep(300);
+            browser.navigate().refresh();
+        }
+        assertTrue(browser.findElement(By.cssSelector("#deliveries td.state")).getText().matches("PENDING|DEAD"),
+                "nothing listens there: the delivery waits for its next attempt");
+        browser.get(BASE + "/console/webhooks");
+        WebElement delete = browser.findElement(By.cssSelector("#webhooks button.danger"));
+        delete.click();
+        browser.switchTo().alert().accept();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(delete));
+        assertEquals("Deleted the webhook.", browser.findElement(By.id("flash")).getText());
+
+        browser.get(BASE + "/console/collection");
+        submit(By.id("collect"));
+        assertTrue(browser.findElement(By.id("flash")).getText().startsWith("Collection started")
+                || browser.findElement(By.id("flash")).getText().contains("already"));
+        assertFalse(browser.findElements(By.cssSelector("#reports td.state")).isEmpty());
+    }
+
+    private static boolean sleep(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return true;
+    }
+
+    @Test
     void markupInRecordedValuesIsShownAsText() throws Exception {
         String agent = "<script>window.attacked=1</script><img src=x onerror=window.attacked=2>";
         HttpResponse<String> call = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
