@@ -42,6 +42,9 @@ public class ConsoleServlet extends HttpServlet {
     transient RepositoryPages repositoryPages;
 
     @Inject
+    transient IdentityPages identityPages;
+
+    @Inject
     transient AccessControl accessControl;
 
     @Inject
@@ -86,6 +89,8 @@ public class ConsoleServlet extends HttpServlet {
         ConsolePage exchange = new ConsolePage(request, response, caller.get(), views, page);
         if (RepositoryPages.serves(page)) {
             repositoryPages.get(exchange);
+        } else if (IdentityPages.serves(page)) {
+            identityPages.get(exchange);
         } else if (page.equals("/")) {
             dashboard(exchange);
         } else {
@@ -129,6 +134,8 @@ public class ConsoleServlet extends HttpServlet {
         ConsolePage exchange = new ConsolePage(request, response, caller.get(), views, page);
         if (RepositoryPages.serves(page)) {
             repositoryPages.post(exchange);
+        } else if (IdentityPages.serves(page)) {
+            identityPages.post(exchange);
         } else {
             exchange.notFound();
         }
