@@ -109,6 +109,17 @@ class ConsoleIdentityIT {
                 browser.findElement(By.id("refusal")).getText());
         browser.get(BASE + "/console/users/" + user);
         assertTrue(browser.findElement(By.id("refusal")).getText().contains("iam:GetUser"));
+        // A form posted anyway (with the session's token) is IAM's to refuse, and the refusal names the action.
+        WebElement refusal = browser.findElement(By.id("refusal"));
+        ((JavascriptExecutor) browser).executeScript("var form = document.createElement('form');"
+                + "form.method = 'post'; form.action = '/console/users';"
+                + "form.appendChild(document.querySelector('input[name=csrf]').cloneNode());"
+                + "var name = document.createElement('input'); name.name = 'userName'; name.value = 'intruder';"
+                + "form.appendChild(name); document.body.appendChild(form); form.submit();");
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(refusal));
+        assertTrue(browser.findElement(By.id("refusal")).getText().contains("iam:CreateUser"),
+                browser.findElement(By.id("refusal")).getText());
+        assertTrue(iam.listUsers().users().stream().noneMatch(u -> u.userName().equals("intruder")));
         signIn("admin", RegistryHttp.ADMIN_PASSWORD);
 
         // A policy IAM refuses: its message beside the text, the text kept, nothing stored.
@@ -174,6 +185,18 @@ class ConsoleIdentityIT {
         submit(By.id("add-to-group"));
         assertEquals(List.of(user), browser.findElements(By.cssSelector("#members td.name")).stream()
                 .map(WebElement::getText).toList());
+        // The group's inline policies are edited as a user's.
+        browser.findElement(By.id("new-policy-name")).sendKeys("pull-team");
+        browser.findElement(By.id("new-policy-text")).sendKeys("{\"Statement\":[]}");
+        submit(By.id("add-policy"));
+        assertTrue(browser.findElement(By.id("new-policy-error")).getText().startsWith("MalformedPolicyDocument"));
+        String groupPolicy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
+                + "\"ecr:BatchGetImage\",\"Resource\":\"arn:aws:ecr:us-east-1:000000000000:repository/team/*\"}]}";
+        browser.findElement(By.id("new-policy-text")).clear();
+        browser.findElement(By.id("new-policy-text")).sendKeys(groupPolicy);
+        submit(By.id("add-policy"));
+        assertEquals("Saved policy pull-team.", browser.findElement(By.id("flash")).getText());
+        assertEquals(groupPolicy, browser.findElement(By.id("policy-text-pull-team")).getAttribute("value"));
         browser.findElement(By.linkText(user)).click();
         assertEquals(List.of("console-team"), browser.findElements(By.cssSelector("#user-groups td.name")).stream()
                 .map(WebElement::getText).toList());
