@@ -54,6 +54,9 @@ public class ConsoleServlet extends HttpServlet {
     transient CollectionPages collectionPages;
 
     @Inject
+    transient IdentityPages identityPages;
+
+    @Inject
     transient AccessControl accessControl;
 
     @Inject
@@ -106,6 +109,8 @@ public class ConsoleServlet extends HttpServlet {
             webhookPages.get(exchange);
         } else if (CollectionPages.serves(page)) {
             collectionPages.get(exchange);
+        } else if (IdentityPages.serves(page)) {
+            identityPages.get(exchange);
         } else if (page.equals("/")) {
             dashboard(exchange);
         } else {
@@ -155,6 +160,8 @@ public class ConsoleServlet extends HttpServlet {
             webhookPages.post(exchange);
         } else if (CollectionPages.serves(page)) {
             collectionPages.post(exchange);
+        } else if (IdentityPages.serves(page)) {
+            identityPages.post(exchange);
         } else {
             exchange.notFound();
         }

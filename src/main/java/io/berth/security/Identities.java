@@ -336,6 +336,23 @@ public class Identities {
                 "The group with name " + name + " cannot be found."));
     }
 
+    public List<Group> groups(String accountId) {
+        return em.createQuery("SELECT g FROM Group g WHERE g.accountId = :account ORDER BY g.name", Group.class)
+                .setParameter("account", accountId).getResultList();
+    }
+
+    /** The members of a group, by name. */
+    public List<User> members(Group group) {
+        return em.createQuery("SELECT u FROM Group g JOIN g.members u WHERE g.id = :id ORDER BY u.name", User.class)
+                .setParameter("id", group.id()).getResultList();
+    }
+
+    /** The groups a user is a member of, by name. */
+    public List<Group> groupsOf(User user) {
+        return em.createQuery("SELECT g FROM Group g WHERE :user MEMBER OF g.members ORDER BY g.name", Group.class)
+                .setParameter("user", user).getResultList();
+    }
+
     @Transactional
     public Group createGroup(String accountId, String name, String actor) {
         requireName(GROUP_OR_POLICY_NAME, "groupName", name);
@@ -417,6 +434,13 @@ public class Identities {
         outbox.append(new IdentityEvent.PolicyDeleted(accountId, kind, ownerName, policyName, actor,
                 System.currentTimeMillis()));
         changed.fire(new IdentitiesChanged());
+    }
+
+    /** The inline policies of one user or group, by name. */
+    public List<InlinePolicy> policies(OwnerKind kind, long ownerId) {
+        return em.createQuery("SELECT p FROM InlinePolicy p WHERE p.ownerKind = :kind AND p.ownerId = :owner"
+                        + " ORDER BY p.name", InlinePolicy.class)
+                .setParameter("kind", kind.name()).setParameter("owner", ownerId).getResultList();
     }
 
     /** The identity policies that apply to a user: its own and those of its groups. */

@@ -72,6 +72,11 @@ public class User {
         return passwordHash;
     }
 
+    /** Whether the user may sign in with a password (has an IAM login profile). */
+    public boolean hasPassword() {
+        return passwordHash != null;
+    }
+
     void passwordHash(String hash) {
         this.passwordHash = hash;
     }
