@@ -248,8 +248,12 @@ public class RepositoryPages {
         int offset = Math.max(0, page.number("from", 0));
         List<ImageListing.ImageDetails> found = images.describe(repository.get().repositoryName(),
                 ImageListing.TagStatus.ANY, offset, PAGE_SIZE + 1);
+        List<ImageListing.ImageDetails> shown = found.subList(0, Math.min(PAGE_SIZE, found.size()));
+        Map<String, List<ImageListing.ReferrerSummary>> referrers = images.referrers(
+                repository.get().repositoryName(), shown.stream().map(ImageListing.ImageDetails::digest).toList());
         Map<String, Object> model = repositoryModel(page, repository.get(), "images");
-        model.put("images", found.subList(0, Math.min(PAGE_SIZE, found.size())).stream().map(ImageRow::of).toList());
+        model.put("images", shown.stream().map(image -> ImageRow.of(image, referrers.getOrDefault(image.digest(),
+                List.of()))).toList());
         model.put("next", found.size() > PAGE_SIZE ? offset + PAGE_SIZE : null);
         model.put("registry", registry(page));
         page.render(200, "repository", model);

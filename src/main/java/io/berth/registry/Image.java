@@ -95,6 +95,11 @@ public class Image {
     }
 
 
+    /** Who pushed it: the caller's name as audit records give it. */
+    public String pushedBy() {
+        return pushedBy;
+    }
+
     public long pushedAt() {
         return pushedAt;
     }

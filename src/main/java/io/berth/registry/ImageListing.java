@@ -7,6 +7,7 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,11 @@ public class ImageListing {
 
     /** An image as ECR describes it. */
     public record ImageDetails(String digest, String mediaType, String artifactMediaType, List<String> tags,
-                               long size, long pushedAt, Long lastPulledAt, byte[] manifest) {
+                               long size, long pushedAt, String pushedBy, Long lastPulledAt, byte[] manifest) {
+    }
+
+    /** A manifest that refers to an image (its subject): a signature, an SBOM, an attestation. */
+    public record ReferrerSummary(String digest, String artifactType) {
     }
 
     /**
@@ -113,13 +118,28 @@ public class ImageListing {
                 .getResultStream().map(this::details).toList();
     }
 
+    /** The referrers of some of a repository's images (one query), by the digest of the image they refer to. */
+    @Transactional
+    public Map<String, List<ReferrerSummary>> referrers(RepositoryName name, Collection<String> subjects) {
+        Map<String, List<ReferrerSummary>> found = new HashMap<>();
+        if (subjects.isEmpty()) {
+            return found;
+        }
+        em.createQuery("SELECT i.subjectDigest, i.digest, i.artifactType FROM Image i WHERE i.repositoryId = :id"
+                        + " AND i.subjectDigest IN :subjects ORDER BY i.digest", Object[].class)
+                .setParameter("id", repositories.require(name).id()).setParameter("subjects", subjects)
+                .getResultList().forEach(row -> found.computeIfAbsent((String) row[0], s -> new ArrayList<>())
+                        .add(new ReferrerSummary((String) row[1], (String) row[2])));
+        return found;
+    }
+
     private ImageDetails details(Image image) {
         String config = em.createQuery("SELECT r.mediaType FROM ImageReference r WHERE r.imageId = :id"
                         + " AND r.kind = 'CONFIG'", String.class)
                 .setParameter("id", image.id()).getResultStream().findFirst().orElse(null);
         return new ImageDetails(image.digest(), image.mediaType(),
                 image.artifactType() != null ? image.artifactType() : config, tags(image), sizeOf(image),
-                image.pushedAt(), image.lastPulledAt(), image.content());
+                image.pushedAt(), image.pushedBy(), image.lastPulledAt(), image.content());
     }
 
     /**

@@ -18,6 +18,11 @@ public final class MediaTypes {
     private MediaTypes() {
     }
 
+    /** An OCI image index or a Docker manifest list. */
+    public static boolean isIndex(String mediaType) {
+        return INDEXES.contains(mediaType);
+    }
+
     public static boolean isManifest(String mediaType) {
         return IMAGE_MANIFESTS.contains(mediaType) || INDEXES.contains(mediaType);
     }

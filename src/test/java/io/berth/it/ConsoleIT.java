@@ -250,6 +250,46 @@ class ConsoleIT {
     }
 
     @Test
+    void anIndexShowsItsPlatformsAndReferrersAndWhoPushedIt() throws IOException {
+        String repository = "console/multi";
+        String amd = ADMIN.imageManifest(repository, RegistryHttp.OCI_MANIFEST, "amd64 layer");
+        String arm = ADMIN.imageManifest(repository, RegistryHttp.OCI_MANIFEST, "arm64 layer");
+        assertEquals(201, ADMIN.putManifest(repository, RegistryHttp.sha256(RegistryHttp.bytes(amd)),
+                RegistryHttp.OCI_MANIFEST, amd).statusCode());
+        assertEquals(201, ADMIN.putManifest(repository, RegistryHttp.sha256(RegistryHttp.bytes(arm)),
+                RegistryHttp.OCI_MANIFEST, arm).statusCode());
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"" + RegistryHttp.OCI_INDEX + "\",\"manifests\":["
+                + child(amd, "amd64", null) + "," + child(arm, "arm64", "v8") + "]}";
+        assertEquals(201, ADMIN.putManifest(repository, "multi", RegistryHttp.OCI_INDEX, index).statusCode());
+        String indexDigest = RegistryHttp.sha256(RegistryHttp.bytes(index));
+        String empty = ADMIN.pushBlob(repository, RegistryHttp.bytes("{}"));
+        String signatureType = "application/vnd.dev.cosign.artifact.sig.v1+json";
+        String signature = "{\"schemaVersion\":2,\"mediaType\":\"" + RegistryHttp.OCI_MANIFEST + "\",\"artifactType\":\""
+                + signatureType + "\",\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\""
+                + empty + "\",\"size\":2},\"layers\":[{\"mediaType\":\"application/vnd.oci.empty.v1+json\","
+                + "\"digest\":\"" + empty + "\",\"size\":2}],\"subject\":{\"mediaType\":\"" + RegistryHttp.OCI_INDEX
+                + "\",\"digest\":\"" + indexDigest + "\",\"size\":" + RegistryHttp.bytes(index).length + "}}";
+        assertEquals(201, ADMIN.putManifest(repository, RegistryHttp.sha256(RegistryHttp.bytes(signature)),
+                RegistryHttp.OCI_MANIFEST, signature).statusCode());
+
+        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        browser.get(BASE + "/console/repositories/" + repository);
+        WebElement row = browser.findElement(By.xpath("//table[@id='images']//td[@class='tags'][text()='multi']/.."));
+        assertEquals(List.of("linux/amd64", "linux/arm64/v8"), row.findElements(By.cssSelector(".platforms li"))
+                .stream().map(WebElement::getText).toList());
+        assertTrue(row.findElement(By.cssSelector(".referrers li")).getText().startsWith(signatureType));
+        assertTrue(row.findElement(By.cssSelector(".pushed-by")).getText().contains("admin"));
+        screenshots("repository-index");
+    }
+
+    private static String child(String manifest, String architecture, String variant) {
+        return "{\"mediaType\":\"" + RegistryHttp.OCI_MANIFEST + "\",\"digest\":\""
+                + RegistryHttp.sha256(RegistryHttp.bytes(manifest)) + "\",\"size\":" + RegistryHttp.bytes(manifest).length
+                + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"" + architecture + "\""
+                + (variant == null ? "" : ",\"variant\":\"" + variant + "\"") + "}}";
+    }
+
+    @Test
     void aLifecyclePolicyIsPreviewedThenSaved() throws InterruptedException, IOException {
         for (int i = 1; i <= 3; i++) {
             ADMIN.putManifest("console/lifecycle", "dev-" + i, RegistryHttp.OCI_MANIFEST,
@@ -380,6 +420,13 @@ class ConsoleIT {
         submit(By.id("collect"));
         assertTrue(browser.findElement(By.id("flash")).getText().startsWith("Collection started")
                 || browser.findElement(By.id("flash")).getText().contains("already"));
+        // The run saves its report as it begins, in the background: reload until it is listed.
+        until = System.currentTimeMillis() + 10_000;
+        while (browser.findElements(By.cssSelector("#reports td.state")).isEmpty()
+                && System.currentTimeMillis() < until) {
+            sleep(300);
+            browser.navigate().refresh();
+        }
         assertFalse(browser.findElements(By.cssSelector("#reports td.state")).isEmpty());
     }
 
