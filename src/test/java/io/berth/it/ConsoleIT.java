@@ -14,8 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -29,15 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.Repository;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -53,8 +46,8 @@ class ConsoleIT {
     private static final RegistryHttp ADMIN = RegistryHttp.forTests();
     private static final String BASE = ADMIN.base;
     private static final String HOST = URI.create(BASE).getAuthority();
-    private static final Path SCREENSHOTS = Path.of("docs", "console");
 
+    private static ConsoleBrowser console;
     private static ChromeDriver browser;
 
     @TempDir
@@ -67,20 +60,14 @@ class ConsoleIT {
 
     @BeforeAll
     static void startBrowser() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        // --no-sandbox: the tests run as root, where chromium's sandbox does not start.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        console = ConsoleBrowser.start(BASE);
+        browser = console.driver();
     }
 
     @AfterAll
     static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
+        if (console != null) {
+            console.close();
         }
     }
 
@@ -91,11 +78,11 @@ class ConsoleIT {
         browser.get(BASE + "/console");
         assertEquals(BASE + "/console/sign-in", browser.getCurrentUrl(), "a visitor is sent to the sign-in form");
 
-        signIn("admin", "not-the-password");
+        console.signIn("admin", "not-the-password");
         assertEquals("Invalid user name or password.", browser.findElement(By.cssSelector("p.failure")).getText());
         assertEquals("admin", browser.findElement(By.id("username")).getAttribute("value"));
 
-        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        console.signIn("admin", RegistryHttp.ADMIN_PASSWORD);
         assertEquals(BASE + "/console", browser.getCurrentUrl());
         assertEquals("Dashboard", browser.findElement(By.tagName("h1")).getText());
         Cookie session = browser.manage().getCookieNamed("BERTH_CONSOLE");
@@ -106,7 +93,7 @@ class ConsoleIT {
 
         WebElement signOut = browser.findElement(By.cssSelector("form.sign-out button"));
         signOut.click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(signOut));
+        console.waitForNextPage(signOut);
         assertEquals(BASE + "/console/sign-in", browser.getCurrentUrl());
         browser.get(BASE + "/console/repositories");
         assertEquals(BASE + "/console/sign-in", browser.getCurrentUrl(), "signed out means signed out");
@@ -114,7 +101,7 @@ class ConsoleIT {
 
     @Test
     void aRepositoryCreatedInTheConsoleReceivesASkopeoPushAndIsDeletedWithConfirmation() throws IOException {
-        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        console.signIn("admin", RegistryHttp.ADMIN_PASSWORD);
         browser.get(BASE + "/console/repositories");
         browser.findElement(By.id("create-repository")).click();
         browser.findElement(By.id("name")).sendKeys("console-skopeo/app");
@@ -122,7 +109,7 @@ class ConsoleIT {
         browser.findElement(By.id("exclusions")).sendKeys("latest");
         browser.findElement(By.id("scan-on-push")).click();
         browser.findElement(By.id("tags")).sendKeys("team=console\ncost-centre=42");
-        submit(By.id("create"));
+        console.submit(By.id("create"));
         assertEquals(BASE + "/console/repositories/console-skopeo/app", browser.getCurrentUrl());
         assertEquals("Created repository console-skopeo/app.", browser.findElement(By.id("flash")).getText());
         EcrClient ecr = AwsApis.ecr(BASE, AwsApis.adminKey(BASE));
@@ -137,7 +124,7 @@ class ConsoleIT {
         // The same name again: ECR's error, on the form, with what was typed kept.
         browser.get(BASE + "/console/new-repository");
         browser.findElement(By.id("name")).sendKeys("console-skopeo/app");
-        submit(By.id("create"));
+        console.submit(By.id("create"));
         assertTrue(browser.findElement(By.id("form-error")).getText().startsWith("RepositoryAlreadyExistsException"));
         assertEquals("console-skopeo/app", browser.findElement(By.id("name")).getAttribute("value"));
 
@@ -153,19 +140,19 @@ class ConsoleIT {
         browser.get(BASE + "/console");
         assertTrue(Long.parseLong(browser.findElement(By.id("repository-count")).getText()) >= 1);
         assertTrue(Long.parseLong(browser.findElement(By.id("image-count")).getText()) >= 1);
-        screenshots("dashboard");
+        console.screenshots("dashboard");
 
         browser.get(BASE + "/console/repositories");
         WebElement search = browser.findElement(By.id("prefix"));
         search.sendKeys("console-skopeo/");
         search.submit();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(search));
+        console.waitForNextPage(search);
         List<String> names = browser.findElements(By.cssSelector("#repositories td.name")).stream()
                 .map(WebElement::getText).toList();
         assertEquals(List.of("console-skopeo/app"), names);
         assertEquals("podman pull " + HOST + "/console-skopeo/app:latest",
                 browser.findElement(By.id("pull-0")).getText());
-        screenshots("repositories");
+        console.screenshots("repositories");
 
         browser.findElement(By.linkText("console-skopeo/app")).click();
         assertEquals("console-skopeo/app", browser.findElement(By.tagName("h1")).getText());
@@ -177,7 +164,7 @@ class ConsoleIT {
         assertEquals(size < 1024 ? size + " B" : String.format(java.util.Locale.ROOT, "%.1f KiB", size / 1024.0),
                 browser.findElement(By.cssSelector("#images td.size")).getText());
         assertEquals("podman pull " + HOST + "/console-skopeo/app:v1", browser.findElement(By.id("pull-0")).getText());
-        screenshots("repository");
+        console.screenshots("repository");
 
         browser.get(BASE + "/console/repositories?prefix=no-such-prefix");
         assertTrue(browser.findElement(By.id("no-repositories")).isDisplayed());
@@ -185,14 +172,14 @@ class ConsoleIT {
         // Deleting: the name typed again; a repository with images only with force.
         browser.get(BASE + "/console/repositories/console-skopeo/app/_/delete");
         browser.findElement(By.id("confirm")).sendKeys("console-skopeo/other");
-        submit(By.id("delete"));
+        console.submit(By.id("delete"));
         assertTrue(browser.findElement(By.id("form-error")).getText().startsWith("Type the repository's name"));
         browser.findElement(By.id("confirm")).sendKeys("console-skopeo/app");
-        submit(By.id("delete"));
+        console.submit(By.id("delete"));
         assertTrue(browser.findElement(By.id("form-error")).getText().startsWith("RepositoryNotEmptyException"));
         browser.findElement(By.id("confirm")).sendKeys("console-skopeo/app");
         browser.findElement(By.id("force")).click();
-        submit(By.id("delete"));
+        console.submit(By.id("delete"));
         assertEquals("Deleted repository console-skopeo/app.", browser.findElement(By.id("flash")).getText());
         assertTrue(ecr.describeRepositories().repositories().stream()
                 .noneMatch(r -> r.repositoryName().equals("console-skopeo/app")));
@@ -205,15 +192,15 @@ class ConsoleIT {
         ADMIN.putManifest("console/settings", "v2", RegistryHttp.OCI_MANIFEST,
                 ADMIN.imageManifest("console/settings", RegistryHttp.OCI_MANIFEST, "settings two"));
         EcrClient ecr = AwsApis.ecr(BASE, AwsApis.adminKey(BASE));
-        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        console.signIn("admin", RegistryHttp.ADMIN_PASSWORD);
 
         browser.get(BASE + "/console/repositories/console/settings/_/settings");
         browser.findElement(By.id("immutable")).click();
-        submit(By.id("save-mutability"));
+        console.submit(By.id("save-mutability"));
         assertEquals("Saved the tag mutability.", browser.findElement(By.id("flash")).getText());
         browser.findElement(By.id("tag-key")).sendKeys("owner");
         browser.findElement(By.id("tag-value")).sendKeys("<b>console</b>");
-        submit(By.id("add-tag"));
+        console.submit(By.id("add-tag"));
         assertEquals("<b>console</b>", browser.findElement(By.cssSelector("#resource-tags td:nth-child(2)"))
                 .getText());
         assertEquals("IMMUTABLE", ecr.describeRepositories(r -> r.repositoryNames("console/settings"))
@@ -224,7 +211,7 @@ class ConsoleIT {
         String invalid = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
                 + "\"ecr:BatchGetImage\"}]}";
         browser.findElement(By.id("policy-text")).sendKeys(invalid);
-        submit(By.id("save-policy"));
+        console.submit(By.id("save-policy"));
         assertTrue(browser.findElement(By.id("policy-error")).getText().startsWith("InvalidParameterException"),
                 browser.findElement(By.id("policy-error")).getText());
         assertEquals(invalid, browser.findElement(By.id("policy-text")).getAttribute("value"));
@@ -233,7 +220,7 @@ class ConsoleIT {
                 + "\"Action\":\"ecr:BatchGetImage\"}]}";
         browser.findElement(By.id("policy-text")).clear();
         browser.findElement(By.id("policy-text")).sendKeys(valid);
-        submit(By.id("save-policy"));
+        console.submit(By.id("save-policy"));
         assertEquals("Saved the repository policy.", browser.findElement(By.id("flash")).getText());
         assertEquals(valid, ecr.getRepositoryPolicy(r -> r.repositoryName("console/settings")).policyText());
 
@@ -244,7 +231,7 @@ class ConsoleIT {
         WebElement delete = browser.findElement(By.cssSelector("#images button.danger"));
         delete.click();
         browser.switchTo().alert().accept();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(delete));
+        console.waitForNextPage(delete);
         assertEquals("Deleted tag " + tag + ".", browser.findElement(By.id("flash")).getText());
         assertEquals(1, ecr.listImages(r -> r.repositoryName("console/settings")).imageIds().size());
     }
@@ -272,14 +259,14 @@ class ConsoleIT {
         assertEquals(201, ADMIN.putManifest(repository, RegistryHttp.sha256(RegistryHttp.bytes(signature)),
                 RegistryHttp.OCI_MANIFEST, signature).statusCode());
 
-        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        console.signIn("admin", RegistryHttp.ADMIN_PASSWORD);
         browser.get(BASE + "/console/repositories/" + repository);
         WebElement row = browser.findElement(By.xpath("//table[@id='images']//td[@class='tags'][text()='multi']/.."));
         assertEquals(List.of("linux/amd64", "linux/arm64/v8"), row.findElements(By.cssSelector(".platforms li"))
                 .stream().map(WebElement::getText).toList());
         assertTrue(row.findElement(By.cssSelector(".referrers li")).getText().startsWith(signatureType));
         assertTrue(row.findElement(By.cssSelector(".pushed-by")).getText().contains("admin"));
-        screenshots("repository-index");
+        console.screenshots("repository-index");
     }
 
     private static String child(String manifest, String architecture, String variant) {
@@ -298,11 +285,11 @@ class ConsoleIT {
         String policy = "{\"rules\":[{\"rulePriority\":1,\"description\":\"keep the newest dev image\","
                 + "\"selection\":{\"tagStatus\":\"tagged\",\"tagPrefixList\":[\"dev-\"],"
                 + "\"countType\":\"imageCountMoreThan\",\"countNumber\":1},\"action\":{\"type\":\"expire\"}}]}";
-        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        console.signIn("admin", RegistryHttp.ADMIN_PASSWORD);
         browser.get(BASE + "/console/repositories/console/lifecycle/_/lifecycle");
         assertTrue(browser.findElement(By.id("no-lifecycle")).isDisplayed());
         browser.findElement(By.id("lifecycle-text")).sendKeys(policy);
-        submit(By.id("preview"));
+        console.submit(By.id("preview"));
         assertTrue(browser.findElement(By.id("flash")).getText().startsWith("Previewing the policy"));
         // The preview runs in the background, as ECR's: reload until it is done.
         long until = System.currentTimeMillis() + 20_000;
@@ -319,15 +306,15 @@ class ConsoleIT {
         EcrClient ecr = AwsApis.ecr(BASE, AwsApis.adminKey(BASE));
         assertEquals(3, ecr.listImages(r -> r.repositoryName("console/lifecycle")).imageIds().size(),
                 "a preview deletes nothing");
-        screenshots("lifecycle");
-        submit(By.id("save-lifecycle"));
+        console.screenshots("lifecycle");
+        console.submit(By.id("save-lifecycle"));
         assertEquals("Saved the lifecycle policy.", browser.findElement(By.id("flash")).getText());
         assertEquals(policy, ecr.getLifecyclePolicy(r -> r.repositoryName("console/lifecycle")).lifecyclePolicyText());
 
         // A policy that is not one: the engine's message beside it, the stored one unchanged.
         browser.findElement(By.id("lifecycle-text")).clear();
         browser.findElement(By.id("lifecycle-text")).sendKeys("{\"rules\":[]}" + " ".repeat(100));
-        submit(By.id("save-lifecycle"));
+        console.submit(By.id("save-lifecycle"));
         assertTrue(browser.findElement(By.id("lifecycle-error")).getText().contains("InvalidParameterException"));
         assertEquals(policy, ecr.getLifecyclePolicy(r -> r.repositoryName("console/lifecycle")).lifecyclePolicyText());
     }
@@ -336,7 +323,7 @@ class ConsoleIT {
     void theAuditTrailIsSearchedWithLookupEventsFiltersAndVerified() throws InterruptedException, IOException {
         EcrClient ecr = AwsApis.ecr(BASE, AwsApis.adminKey(BASE));
         ecr.createRepository(r -> r.repositoryName("console/audited"));
-        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        console.signIn("admin", RegistryHttp.ADMIN_PASSWORD);
         browser.get(BASE + "/console/audit?attribute=ReadOnly&value=maybe");
         assertEquals("The value of the ReadOnly attribute is true or false.",
                 browser.findElement(By.id("form-error")).getText());
@@ -348,7 +335,7 @@ class ConsoleIT {
         // The trail is written twice a second: search until the call is in it.
         long until = System.currentTimeMillis() + 10_000;
         do {
-            submit(By.id("search"));
+            console.submit(By.id("search"));
         } while (browser.findElements(By.id("records")).isEmpty() && System.currentTimeMillis() < until
                 && sleep(300));
         List<String> events = browser.findElements(By.cssSelector("#records summary")).stream()
@@ -357,9 +344,9 @@ class ConsoleIT {
         assertEquals("admin", browser.findElement(By.cssSelector("#records td:nth-child(3)")).getText());
         browser.findElement(By.cssSelector("#records summary")).click();
         assertTrue(browser.findElement(By.cssSelector("#records pre")).getText().contains("ecr.amazonaws.com"));
-        screenshots("audit");
+        console.screenshots("audit");
 
-        submit(By.id("verify"));
+        console.submit(By.id("verify"));
         assertTrue(browser.findElement(By.id("verification")).getText().startsWith("The trail is intact"),
                 browser.findElement(By.id("verification")).getText());
     }
@@ -368,7 +355,7 @@ class ConsoleIT {
     void usageWebhooksAndCollection() throws Exception {
         ADMIN.putManifest("console/usage", "v1", RegistryHttp.OCI_MANIFEST,
                 ADMIN.imageManifest("console/usage", RegistryHttp.OCI_MANIFEST, "usage"));
-        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        console.signIn("admin", RegistryHttp.ADMIN_PASSWORD);
         // Pushes are counted from the outbox, within a second or so.
         long until = System.currentTimeMillis() + 10_000;
         String pushes = "//table[@id='usage']//a[text()='console/usage']/../../td[@class='pushes'][text()='1']";
@@ -378,7 +365,7 @@ class ConsoleIT {
                 && sleep(300));
         WebElement row = browser.findElement(By.xpath("//table[@id='usage']//a[text()='console/usage']/../.."));
         assertEquals("1", row.findElement(By.cssSelector("td.pushes")).getText());
-        screenshots("usage");
+        console.screenshots("usage");
         HttpResponse<String> csv = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 browser.findElement(By.id("csv")).getAttribute("href"))).header("Cookie", "BERTH_CONSOLE="
                 + browser.manage().getCookieNamed("BERTH_CONSOLE").getValue()).build(),
@@ -394,10 +381,10 @@ class ConsoleIT {
         browser.findElement(By.id("secret")).sendKeys("short");
         // The browser checks the length first; without it the server refuses, as here.
         ((JavascriptExecutor) browser).executeScript("document.getElementById('secret').removeAttribute('minlength')");
-        submit(By.id("create-webhook"));
+        console.submit(By.id("create-webhook"));
         assertTrue(browser.findElement(By.id("form-error")).getText().startsWith("secret:"));
         browser.findElement(By.id("secret")).sendKeys("a-secret-of-enough-length");
-        submit(By.id("create-webhook"));
+        console.submit(By.id("create-webhook"));
         assertEquals("Created the webhook.", browser.findElement(By.id("flash")).getText());
         ADMIN.putManifest("console/usage", "v2", RegistryHttp.OCI_MANIFEST,
                 ADMIN.imageManifest("console/usage", RegistryHttp.OCI_MANIFEST, "usage two"));
@@ -413,11 +400,11 @@ class ConsoleIT {
         WebElement delete = browser.findElement(By.cssSelector("#webhooks button.danger"));
         delete.click();
         browser.switchTo().alert().accept();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(delete));
+        console.waitForNextPage(delete);
         assertEquals("Deleted the webhook.", browser.findElement(By.id("flash")).getText());
 
         browser.get(BASE + "/console/collection");
-        submit(By.id("collect"));
+        console.submit(By.id("collect"));
         assertTrue(browser.findElement(By.id("flash")).getText().startsWith("Collection started")
                 || browser.findElement(By.id("flash")).getText().contains("already"));
         // The run saves its report as it begins, in the background: reload until it is listed.
@@ -435,6 +422,38 @@ class ConsoleIT {
         return true;
     }
 
+    /**
+     * Every page passes axe-core's WCAG 2 A and AA rules (labels, contrast, landmarks, names of buttons and links),
+     * and the sign-in form works from the keyboard alone.
+     */
+    @Test
+    void everyPageMeetsWcagAaAndSignInWorksFromTheKeyboard() throws Exception {
+        ADMIN.putManifest("console/a11y", "v1", RegistryHttp.OCI_MANIFEST,
+                ADMIN.imageManifest("console/a11y", RegistryHttp.OCI_MANIFEST, "accessible"));
+        browser.manage().deleteAllCookies();
+        browser.get(BASE + "/console/sign-in");
+        List<String> violations = new ArrayList<>(console.accessibilityViolations());
+        WebElement user = browser.findElement(By.id("username"));
+        user.click();
+        user.sendKeys("admin" + org.openqa.selenium.Keys.TAB);
+        browser.switchTo().activeElement().sendKeys(RegistryHttp.ADMIN_PASSWORD + org.openqa.selenium.Keys.ENTER);
+        console.waitForNextPage(user);
+        assertEquals("Dashboard", browser.findElement(By.tagName("h1")).getText(), "signed in from the keyboard");
+        for (String page : List.of("", "/repositories", "/new-repository", "/repositories/console/a11y",
+                "/repositories/console/a11y/_/settings", "/repositories/console/a11y/_/policy",
+                "/repositories/console/a11y/_/lifecycle", "/repositories/console/a11y/_/delete", "/users",
+                "/users/admin", "/groups", "/audit", "/usage", "/webhooks", "/collection", "/no-such-page")) {
+            browser.get(BASE + "/console" + page);
+            console.accessibilityViolations().forEach(violation -> violations.add(page + ": " + violation));
+        }
+        assertEquals(List.of(), violations);
+        // The check itself: a field without a label is caught.
+        ((JavascriptExecutor) browser).executeScript("document.querySelector('main').appendChild("
+                + "document.createElement('input'))");
+        assertTrue(console.accessibilityViolations().stream().anyMatch(v -> v.startsWith("label ")),
+                "axe-core finds an input without a label");
+    }
+
     @Test
     void markupInRecordedValuesIsShownAsText() throws Exception {
         String agent = "<script>window.attacked=1</script><img src=x onerror=window.attacked=2>";
@@ -443,7 +462,7 @@ class ConsoleIT {
                         RegistryHttp.basic("admin", RegistryHttp.ADMIN_PASSWORD)).header("User-Agent", agent).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, call.statusCode());
-        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        console.signIn("admin", RegistryHttp.ADMIN_PASSWORD);
         // The trail is written twice a second: reload until the call is in it.
         long until = System.currentTimeMillis() + 10_000;
         while (browser.findElements(By.xpath("//small[@class='agent'][text()='" + agent + "']")).isEmpty()
@@ -489,7 +508,7 @@ class ConsoleIT {
         ADMIN.putManifest("console-hidden/unseen", "v1", RegistryHttp.OCI_MANIFEST,
                 ADMIN.imageManifest("console-hidden/unseen", RegistryHttp.OCI_MANIFEST, "unseen"));
 
-        signIn(user, "viewer-password-2026");
+        console.signIn(user, "viewer-password-2026");
         assertTrue(browser.findElements(By.id("repository-count")).isEmpty(), "no account figures");
         assertTrue(browser.getPageSource().contains("cloudtrail:LookupEvents"), "says what it would need");
         browser.get(BASE + "/console/repositories?prefix=console");
@@ -510,24 +529,7 @@ class ConsoleIT {
         assertFalse(names.contains("console-hidden/unseen"), names.toString());
     }
 
-    private static void signIn(String user, String password) {
-        browser.manage().deleteAllCookies();
-        browser.get(BASE + "/console/sign-in");
-        browser.findElement(By.id("username")).clear();
-        browser.findElement(By.id("username")).sendKeys(user);
-        browser.findElement(By.id("password")).sendKeys(password);
-        WebElement submit = browser.findElement(By.cssSelector("form button[type=submit]"));
-        submit.click();
-        // The next page replaces this one (the form's button goes stale) before anything is looked for on it.
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(submit));
-    }
 
-    /** Clicks a form's button and waits for the page it leads to. */
-    private static void submit(By button) {
-        WebElement element = browser.findElement(button);
-        element.click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(element));
-    }
 
     private static HttpResponse<String> post(HttpClient http, String path, String form, String... headers)
             throws IOException, InterruptedException {
@@ -540,15 +542,4 @@ class ConsoleIT {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The page as it is, at desktop width and at a phone's 390 pixels. */
-    private static void screenshots(String name) throws IOException {
-        Files.createDirectories(SCREENSHOTS);
-        Dimension desktop = browser.manage().window().getSize();
-        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name + ".png"),
-                StandardCopyOption.REPLACE_EXISTING);
-        browser.manage().window().setSize(new Dimension(390, 844));
-        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name + "-narrow.png"),
-                StandardCopyOption.REPLACE_EXISTING);
-        browser.manage().window().setSize(desktop);
-    }
 }

@@ -10,10 +10,6 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -24,15 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 
@@ -46,8 +36,8 @@ class ConsoleIdentityIT {
 
     private static final RegistryHttp ADMIN = RegistryHttp.forTests();
     private static final String BASE = ADMIN.base;
-    private static final Path SCREENSHOTS = Path.of("docs", "console");
 
+    private static ConsoleBrowser console;
     private static ChromeDriver browser;
 
     @Deployment(testable = false)
@@ -57,20 +47,14 @@ class ConsoleIdentityIT {
 
     @BeforeAll
     static void startBrowser() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        // --no-sandbox: the tests run as root, where chromium's sandbox does not start.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        console = ConsoleBrowser.start(BASE);
+        browser = console.driver();
     }
 
     @AfterAll
     static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
+        if (console != null) {
+            console.close();
         }
     }
 
@@ -79,11 +63,11 @@ class ConsoleIdentityIT {
         IamClient iam = AwsApis.iam(BASE, AwsApis.adminKey(BASE));
         String user = "console-ops";
         String password = "ops-password-2026";
-        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        console.signIn("admin", RegistryHttp.ADMIN_PASSWORD);
 
         browser.get(BASE + "/console/users");
         browser.findElement(By.id("user-name")).sendKeys(user);
-        submit(By.id("create-user"));
+        console.submit(By.id("create-user"));
         assertEquals(BASE + "/console/users/" + user, browser.getCurrentUrl());
         assertEquals("Created user " + user + ".", browser.findElement(By.id("flash")).getText());
         assertTrue(iam.listUsers().users().stream().anyMatch(u -> u.userName().equals(user)));
@@ -91,7 +75,7 @@ class ConsoleIdentityIT {
         // The same name again: IAM's error on the form, the name kept.
         browser.get(BASE + "/console/users");
         browser.findElement(By.id("user-name")).sendKeys(user);
-        submit(By.id("create-user"));
+        console.submit(By.id("create-user"));
         assertTrue(browser.findElement(By.id("form-error")).getText().startsWith("EntityAlreadyExists"),
                 browser.findElement(By.id("form-error")).getText());
         assertEquals(user, browser.findElement(By.id("user-name")).getAttribute("value"));
@@ -99,10 +83,10 @@ class ConsoleIdentityIT {
         // A password, with which the user signs in; it is not an administrator, so IAM's pages are refused.
         browser.get(BASE + "/console/users/" + user);
         browser.findElement(By.id("password")).sendKeys(password);
-        submit(By.id("set-password"));
+        console.submit(By.id("set-password"));
         assertEquals("Set the password.", browser.findElement(By.id("flash")).getText());
         assertEquals("Change password", browser.findElement(By.id("set-password")).getText());
-        signIn(user, password);
+        console.signIn(user, password);
         assertEquals(BASE + "/console", browser.getCurrentUrl());
         browser.get(BASE + "/console/users");
         assertTrue(browser.findElement(By.id("refusal")).getText().contains("iam:ListUsers"),
@@ -116,18 +100,18 @@ class ConsoleIdentityIT {
                 + "form.appendChild(document.querySelector('input[name=csrf]').cloneNode());"
                 + "var name = document.createElement('input'); name.name = 'userName'; name.value = 'intruder';"
                 + "form.appendChild(name); document.body.appendChild(form); form.submit();");
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(refusal));
+        console.waitForNextPage(refusal);
         assertTrue(browser.findElement(By.id("refusal")).getText().contains("iam:CreateUser"),
                 browser.findElement(By.id("refusal")).getText());
         assertTrue(iam.listUsers().users().stream().noneMatch(u -> u.userName().equals("intruder")));
-        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        console.signIn("admin", RegistryHttp.ADMIN_PASSWORD);
 
         // A policy IAM refuses: its message beside the text, the text kept, nothing stored.
         browser.get(BASE + "/console/users/" + user);
         String invalid = "{\"Version\":\"2012-10-17\",\"Statement\":[";
         browser.findElement(By.id("new-policy-name")).sendKeys("token");
         browser.findElement(By.id("new-policy-text")).sendKeys(invalid);
-        submit(By.id("add-policy"));
+        console.submit(By.id("add-policy"));
         assertTrue(browser.findElement(By.id("new-policy-error")).getText().startsWith("MalformedPolicyDocument"),
                 browser.findElement(By.id("new-policy-error")).getText());
         assertEquals(invalid, browser.findElement(By.id("new-policy-text")).getAttribute("value"));
@@ -140,7 +124,7 @@ class ConsoleIdentityIT {
                 + "[{\"Effect\":\"Allow\",\"Action\":\"ecr:GetAuthorizationToken\",\"Resource\":\"*\"}]}";
         browser.findElement(By.id("new-policy-text")).clear();
         browser.findElement(By.id("new-policy-text")).sendKeys(valid);
-        submit(By.id("add-policy"));
+        console.submit(By.id("add-policy"));
         assertEquals("Saved policy token.", browser.findElement(By.id("flash")).getText());
         assertEquals(valid, URLDecoder.decode(iam.getUserPolicy(r -> r.userName(user).policyName("token"))
                 .policyDocument(), StandardCharsets.UTF_8));
@@ -151,7 +135,7 @@ class ConsoleIdentityIT {
         // Editing the stored one badly: the error beside it, the stored text unchanged.
         browser.findElement(By.id("policy-text-token")).clear();
         browser.findElement(By.id("policy-text-token")).sendKeys("{}");
-        submit(By.id("save-policy-token"));
+        console.submit(By.id("save-policy-token"));
         assertTrue(browser.findElement(By.id("policy-error-token")).getText().startsWith("MalformedPolicyDocument"));
         assertEquals("{}", browser.findElement(By.id("policy-text-token")).getAttribute("value"));
         assertEquals(valid, URLDecoder.decode(iam.getUserPolicy(r -> r.userName(user).policyName("token"))
@@ -159,7 +143,7 @@ class ConsoleIdentityIT {
 
         // An access key: its secret shown once, on the form's answer, and it works.
         browser.get(BASE + "/console/users/" + user);
-        submit(By.id("create-key"));
+        console.submit(By.id("create-key"));
         String keyId = browser.findElement(By.id("new-key-id")).getText();
         String secret = browser.findElement(By.id("new-key-secret")).getText();
         assertTrue(keyId.startsWith("AKIA"), keyId);
@@ -170,7 +154,7 @@ class ConsoleIdentityIT {
         assertFalse(browser.getPageSource().contains(secret), "the secret is never shown again");
         assertEquals(keyId, browser.findElement(By.cssSelector("#access-keys code")).getText());
 
-        submit(By.id("toggle-" + keyId));
+        console.submit(By.id("toggle-" + keyId));
         assertEquals("Deactivated access key " + keyId + ".", browser.findElement(By.id("flash")).getText());
         assertEquals("Inactive", iam.listAccessKeys(r -> r.userName(user)).accessKeyMetadata().get(0)
                 .statusAsString());
@@ -179,51 +163,51 @@ class ConsoleIdentityIT {
         // A group, which the user joins.
         browser.get(BASE + "/console/groups");
         browser.findElement(By.id("group-name")).sendKeys("console-team");
-        submit(By.id("create-group"));
+        console.submit(By.id("create-group"));
         assertEquals(BASE + "/console/groups/console-team", browser.getCurrentUrl());
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("add-member"))).selectByValue(user);
-        submit(By.id("add-to-group"));
+        console.submit(By.id("add-to-group"));
         assertEquals(List.of(user), browser.findElements(By.cssSelector("#members td.name")).stream()
                 .map(WebElement::getText).toList());
         // The group's inline policies are edited as a user's.
         browser.findElement(By.id("new-policy-name")).sendKeys("pull-team");
         browser.findElement(By.id("new-policy-text")).sendKeys("{\"Statement\":[]}");
-        submit(By.id("add-policy"));
+        console.submit(By.id("add-policy"));
         assertTrue(browser.findElement(By.id("new-policy-error")).getText().startsWith("MalformedPolicyDocument"));
         String groupPolicy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
                 + "\"ecr:BatchGetImage\",\"Resource\":\"arn:aws:ecr:us-east-1:000000000000:repository/team/*\"}]}";
         browser.findElement(By.id("new-policy-text")).clear();
         browser.findElement(By.id("new-policy-text")).sendKeys(groupPolicy);
-        submit(By.id("add-policy"));
+        console.submit(By.id("add-policy"));
         assertEquals("Saved policy pull-team.", browser.findElement(By.id("flash")).getText());
         assertEquals(groupPolicy, browser.findElement(By.id("policy-text-pull-team")).getAttribute("value"));
         browser.findElement(By.linkText(user)).click();
         assertEquals(List.of("console-team"), browser.findElements(By.cssSelector("#user-groups td.name")).stream()
                 .map(WebElement::getText).toList());
-        screenshots("user");
+        console.screenshots("user");
         browser.get(BASE + "/console/users");
         WebElement row = browser.findElement(By.xpath("//table[@id='users']//tr[td/a[text()='" + user + "']]"));
         List<String> cells = row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
         assertEquals(List.of(user, "no", "yes", "0"), List.of(cells.get(0), cells.get(2), cells.get(3),
                 cells.get(4)), "name, not an administrator, a password, no active key");
-        screenshots("users");
+        console.screenshots("users");
 
         // Deleting: IAM refuses while anything is attached; the console takes each away, then the user.
         browser.get(BASE + "/console/users/" + user);
         browser.findElement(By.id("confirm")).sendKeys(user);
-        submit(By.id("delete-user"));
+        console.submit(By.id("delete-user"));
         assertTrue(browser.findElement(By.id("form-error")).getText().startsWith("DeleteConflict"),
                 browser.findElement(By.id("form-error")).getText());
-        submit(By.id("leave-console-team"));
+        console.submit(By.id("leave-console-team"));
         assertTrue(browser.findElement(By.id("no-groups")).isDisplayed());
-        confirmAndSubmit(By.id("delete-" + keyId));
+        console.confirmAndSubmit(By.id("delete-" + keyId));
         assertTrue(browser.findElement(By.id("no-keys")).isDisplayed());
-        confirmAndSubmit(By.id("delete-policy-token"));
+        console.confirmAndSubmit(By.id("delete-policy-token"));
         assertTrue(browser.findElement(By.id("no-policies")).isDisplayed());
-        confirmAndSubmit(By.id("delete-password"));
+        console.confirmAndSubmit(By.id("delete-password"));
         assertEquals("Removed the password.", browser.findElement(By.id("flash")).getText());
         browser.findElement(By.id("confirm")).sendKeys(user);
-        submit(By.id("delete-user"));
+        console.submit(By.id("delete-user"));
         assertEquals(BASE + "/console/users", browser.getCurrentUrl());
         assertEquals("Deleted user " + user + ".", browser.findElement(By.id("flash")).getText());
         assertTrue(iam.listUsers().users().stream().noneMatch(u -> u.userName().equals(user)));
@@ -231,10 +215,10 @@ class ConsoleIdentityIT {
 
     @Test
     void namesOutsideIamsRulesAreRefusedOrNotFound() {
-        signIn("admin", RegistryHttp.ADMIN_PASSWORD);
+        console.signIn("admin", RegistryHttp.ADMIN_PASSWORD);
         browser.get(BASE + "/console/users");
         browser.findElement(By.id("user-name")).sendKeys("a<b>");
-        submit(By.id("create-user"));
+        console.submit(By.id("create-user"));
         assertTrue(browser.findElement(By.id("form-error")).getText().startsWith("ValidationError"),
                 browser.findElement(By.id("form-error")).getText());
         assertEquals("a<b>", browser.findElement(By.id("user-name")).getAttribute("value"));
@@ -246,42 +230,7 @@ class ConsoleIdentityIT {
         assertEquals("Not found", browser.findElement(By.tagName("h1")).getText());
     }
 
-    private static void signIn(String user, String password) {
-        browser.manage().deleteAllCookies();
-        browser.get(BASE + "/console/sign-in");
-        browser.findElement(By.id("username")).clear();
-        browser.findElement(By.id("username")).sendKeys(user);
-        browser.findElement(By.id("password")).sendKeys(password);
-        WebElement submit = browser.findElement(By.cssSelector("form button[type=submit]"));
-        submit.click();
-        // The next page replaces this one (the form's button goes stale) before anything is looked for on it.
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(submit));
-    }
 
-    /** Clicks a form's button and waits for the page it leads to. */
-    private static void submit(By button) {
-        WebElement element = browser.findElement(button);
-        element.click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(element));
-    }
 
-    /** Clicks a button of a form that asks first (data-confirm), accepts, and waits for the next page. */
-    private static void confirmAndSubmit(By button) {
-        WebElement element = browser.findElement(button);
-        element.click();
-        browser.switchTo().alert().accept();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(element));
-    }
 
-    /** The page as it is, at desktop width and at a phone's 390 pixels. */
-    private static void screenshots(String name) throws IOException {
-        Files.createDirectories(SCREENSHOTS);
-        Dimension desktop = browser.manage().window().getSize();
-        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name + ".png"),
-                StandardCopyOption.REPLACE_EXISTING);
-        browser.manage().window().setSize(new Dimension(390, 844));
-        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name + "-narrow.png"),
-                StandardCopyOption.REPLACE_EXISTING);
-        browser.manage().window().setSize(desktop);
-    }
 }
