@@ -98,6 +98,36 @@ public class Usage {
                 r.bytesPushed, r.pulls, r.bytesPulled, r.apiCalls)).toList();
     }
 
+    /**
+     * The account's own figures a day (repository ""), summed by the database: what the dashboard charts, read
+     * without a row per repository.
+     */
+    public List<Figures> accountDays(String accountId, LocalDate from, LocalDate to) {
+        Map<LocalDate, Row> days = new TreeMap<>();
+        try (Connection connection = dataSource.getConnection()) {
+            for (Row transfer : read(connection, "SELECT usage_day, '', SUM(pushes), SUM(bytes_pushed), SUM(pulls),"
+                    + " SUM(bytes_pulled) FROM usage_transfer", accountId, from, to, " GROUP BY usage_day")) {
+                Row day = days.computeIfAbsent(transfer.day, d -> new Row(d, ""));
+                day.pushes = transfer.values[0];
+                day.bytesPushed = transfer.values[1];
+                day.pulls = transfer.values[2];
+                day.bytesPulled = transfer.values[3];
+            }
+            for (Row calls : read(connection, "SELECT usage_day, '', SUM(calls) FROM usage_api_calls", accountId,
+                    from, to, " GROUP BY usage_day")) {
+                days.computeIfAbsent(calls.day, d -> new Row(d, "")).apiCalls = calls.values[0];
+            }
+            for (Row stored : read(connection, "SELECT usage_day, repository, stored_bytes FROM usage_storage",
+                    accountId, from, to, " AND repository = ''")) {
+                days.computeIfAbsent(stored.day, d -> new Row(d, "")).storedBytes = stored.values[0];
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading usage failed", e);
+        }
+        return days.values().stream().map(r -> new Figures(r.day, "", r.storedBytes, r.pushes, r.bytesPushed,
+                r.pulls, r.bytesPulled, r.apiCalls)).toList();
+    }
+
     /** A row being summed up; {@code values} are a table's figures as read. */
     private static final class Row {
         final LocalDate day;
@@ -120,11 +150,16 @@ public class Usage {
         return rows.computeIfAbsent(day + "\n" + repository, k -> new Row(day, repository));
     }
 
-    /** A usage table's rows of the account and days: day, repository, then the figures. */
     private static List<Row> read(Connection connection, String select, String accountId, LocalDate from,
                                   LocalDate to) throws SQLException {
+        return read(connection, select, accountId, from, to, "");
+    }
+
+    /** A usage table's rows of the account and days: day, repository, then the figures; {@code more} SQL after. */
+    private static List<Row> read(Connection connection, String select, String accountId, LocalDate from,
+                                  LocalDate to, String more) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(select
-                + " WHERE account_id = ? AND usage_day >= ? AND usage_day <= ?")) {
+                + " WHERE account_id = ? AND usage_day >= ? AND usage_day <= ?" + more)) {
             query.setString(1, accountId);
             query.setDate(2, java.sql.Date.valueOf(from));
             query.setDate(3, java.sql.Date.valueOf(to));

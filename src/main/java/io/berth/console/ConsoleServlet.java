@@ -175,8 +175,7 @@ public class ConsoleServlet extends HttpServlet {
         if (caller.administrator()) {
             model.put("counts", repositories.counts(account));
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
-            List<Usage.Figures> days = usage.asMeasured(account, today.minusDays(CHART_DAYS - 1), today).stream()
-                    .filter(figures -> figures.repository().isEmpty()).toList();
+            List<Usage.Figures> days = usage.accountDays(account, today.minusDays(CHART_DAYS - 1), today);
             model.put("storedBytes", Format.bytes(days.stream().filter(f -> f.day().equals(today))
                     .mapToLong(Usage.Figures::storedBytes).findFirst().orElse(0)));
             model.put("chart", TransferChart.of(days, today, CHART_DAYS));

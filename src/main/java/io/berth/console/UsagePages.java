@@ -26,6 +26,8 @@ public class UsagePages {
     static final String PATH = "/usage";
     static final String CSV = "/usage.csv";
     private static final int DEFAULT_DAYS = 30;
+    /** The page lists the repositories that store the most; the CSV has them all. */
+    private static final int REPOSITORIES_SHOWN = 100;
     private static final String SECTION = "usage";
 
     @Inject
@@ -67,16 +69,18 @@ public class UsagePages {
         Map<String, Object> model = page.model(SECTION);
         model.put("from", from.toString());
         model.put("to", to.toString());
-        List<Usage.Figures> account = figures.stream().filter(f -> f.repository().isEmpty()).toList();
+        List<Usage.Figures> account = usage.accountDays(page.account(), from, to);
         model.put("chart", TransferChart.of(account, to, (int) days));
         model.put("total", Totals.of("", account));
         Map<String, List<Usage.Figures>> byRepository = new LinkedHashMap<>();
         figures.stream().filter(f -> !f.repository().isEmpty())
                 .forEach(f -> byRepository.computeIfAbsent(f.repository(), r -> new ArrayList<>()).add(f));
+        model.put("repositoryCount", byRepository.size());
+        model.put("shownRepositories", Math.min(REPOSITORIES_SHOWN, byRepository.size()));
         model.put("repositories", byRepository.entrySet().stream()
                 .map(entry -> Totals.of(entry.getKey(), entry.getValue()))
                 .sorted(Comparator.comparingLong(Totals::bytesStored).reversed().thenComparing(Totals::repository))
-                .toList());
+                .limit(REPOSITORIES_SHOWN).toList());
         page.render(200, "usage", model);
     }
 
