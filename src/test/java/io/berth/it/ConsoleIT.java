@@ -164,6 +164,7 @@ class ConsoleIT {
         assertEquals(size < 1024 ? size + " B" : String.format(java.util.Locale.ROOT, "%.1f KiB", size / 1024.0),
                 browser.findElement(By.cssSelector("#images td.size")).getText());
         assertEquals("podman pull " + HOST + "/console-skopeo/app:v1", browser.findElement(By.id("pull-0")).getText());
+        assertEquals("docker pull " + HOST + "/console-skopeo/app:v1", browser.findElement(By.id("docker-0")).getText());
         console.screenshots("repository");
 
         browser.get(BASE + "/console/repositories?prefix=no-such-prefix");
