@@ -21,7 +21,7 @@ import java.util.Map;
  * verification of the trail's hash chain.
  */
 @ApplicationScoped
-public class AuditTrailPages {
+public class AuditTrailPages implements ConsoleArea {
 
     static final String PATH = "/audit";
     static final String VERIFY = "/audit/verify";
@@ -42,11 +42,13 @@ public class AuditTrailPages {
     @Inject
     SecuritySettings settings;
 
-    static boolean serves(String path) {
+    @Override
+    public boolean serves(String path) {
         return path.equals(PATH) || path.equals(VERIFY);
     }
 
-    void get(ConsolePage page) throws IOException {
+    @Override
+    public void get(ConsolePage page) throws IOException {
         if (!page.path().equals(PATH)) {
             page.notFound();
         } else if (allowed(page)) {
@@ -55,7 +57,8 @@ public class AuditTrailPages {
     }
 
     /** The verification: POST, as it reads the whole trail; for operators, as {@code /berth/audit/verify}. */
-    void post(ConsolePage page) throws IOException {
+    @Override
+    public void post(ConsolePage page) throws IOException {
         if (!page.path().equals(VERIFY)) {
             page.notFound();
             return;

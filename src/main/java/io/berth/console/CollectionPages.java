@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code /berth/gc}: collection spans every account's blobs.
  */
 @ApplicationScoped
-public class CollectionPages {
+public class CollectionPages implements ConsoleArea {
 
     static final String PATH = "/collection";
     private static final int REPORTS = 20;
@@ -26,11 +26,13 @@ public class CollectionPages {
     @Inject
     SecuritySettings settings;
 
-    static boolean serves(String path) {
+    @Override
+    public boolean serves(String path) {
         return path.equals(PATH);
     }
 
-    void get(ConsolePage page) throws IOException {
+    @Override
+    public void get(ConsolePage page) throws IOException {
         if (!operator(page)) {
             return;
         }
@@ -40,7 +42,8 @@ public class CollectionPages {
     }
 
     /** Starts a collection in the background, recorded as StartCollection. */
-    void post(ConsolePage page) throws IOException {
+    @Override
+    public void post(ConsolePage page) throws IOException {
         page.audit().call(AuditEntry.BERTH, "StartCollection");
         if (!operator(page)) {
             page.audit().error("DENIED", "not an operator");

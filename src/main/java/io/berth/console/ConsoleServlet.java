@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The web console under {@code /console}: server-rendered pages that act as the signed-in user, through the same
@@ -99,22 +100,15 @@ public class ConsoleServlet extends HttpServlet {
             return;
         }
         ConsolePage exchange = new ConsolePage(request, response, caller.get(), views, page);
-        if (RepositoryPages.serves(page)) {
-            repositoryPages.get(exchange);
-        } else if (AuditTrailPages.serves(page)) {
-            auditTrailPages.get(exchange);
-        } else if (UsagePages.serves(page)) {
-            usagePages.get(exchange);
-        } else if (WebhookPages.serves(page)) {
-            webhookPages.get(exchange);
-        } else if (CollectionPages.serves(page)) {
-            collectionPages.get(exchange);
-        } else if (IdentityPages.serves(page)) {
-            identityPages.get(exchange);
-        } else if (page.equals("/")) {
+        if (page.equals("/")) {
             dashboard(exchange);
         } else {
-            exchange.notFound();
+            Optional<ConsoleArea> area = area(page);
+            if (area.isPresent()) {
+                area.get().get(exchange);
+            } else {
+                exchange.notFound();
+            }
         }
     }
 
@@ -152,19 +146,17 @@ public class ConsoleServlet extends HttpServlet {
             return;
         }
         ConsolePage exchange = new ConsolePage(request, response, caller.get(), views, page);
-        if (RepositoryPages.serves(page)) {
-            repositoryPages.post(exchange);
-        } else if (AuditTrailPages.serves(page)) {
-            auditTrailPages.post(exchange);
-        } else if (WebhookPages.serves(page)) {
-            webhookPages.post(exchange);
-        } else if (CollectionPages.serves(page)) {
-            collectionPages.post(exchange);
-        } else if (IdentityPages.serves(page)) {
-            identityPages.post(exchange);
+        Optional<ConsoleArea> area = area(page);
+        if (area.isPresent()) {
+            area.get().post(exchange);
         } else {
             exchange.notFound();
         }
+    }
+
+    private Optional<ConsoleArea> area(String page) {
+        return Stream.of(repositoryPages, identityPages, auditTrailPages, usagePages, webhookPages, collectionPages)
+                .filter(area -> area.serves(page)).findFirst();
     }
 
     private void dashboard(ConsolePage page) throws IOException {

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * user's pages are {@code /users/NAME} and {@code /users/NAME/FORM}: IAM names never hold a {@code /}.
  */
 @ApplicationScoped
-public class IdentityPages {
+public class IdentityPages implements ConsoleArea {
 
     static final String USERS = "/users";
     static final String GROUPS = "/groups";
@@ -37,12 +37,14 @@ public class IdentityPages {
     @Inject
     ConsoleActions actions;
 
-    static boolean serves(String path) {
+    @Override
+    public boolean serves(String path) {
         return path.equals(USERS) || path.equals(GROUPS) || path.startsWith(USERS + "/")
                 || path.startsWith(GROUPS + "/");
     }
 
-    void get(ConsolePage page) throws IOException {
+    @Override
+    public void get(ConsolePage page) throws IOException {
         String path = page.path();
         Target target = Target.of(path);
         if (!path.equals(USERS) && !path.equals(GROUPS) && (target == null || !target.form().isEmpty())) {
@@ -64,7 +66,8 @@ public class IdentityPages {
         }
     }
 
-    void post(ConsolePage page) throws IOException {
+    @Override
+    public void post(ConsolePage page) throws IOException {
         if (page.path().equals(USERS)) {
             createUser(page);
             return;

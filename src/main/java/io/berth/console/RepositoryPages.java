@@ -33,7 +33,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * the same).
  */
 @ApplicationScoped
-public class RepositoryPages {
+public class RepositoryPages implements ConsoleArea {
 
     static final int PAGE_SIZE = 50;
     static final String LIST = "/repositories";
@@ -64,12 +64,13 @@ public class RepositoryPages {
     @ConfigProperty(name = "berth.public.url")
     Optional<String> publicUrl;
 
-    /** Whether this serves the page: the list, the creation form, or a repository's pages. */
-    static boolean serves(String path) {
+    @Override
+    public boolean serves(String path) {
         return path.equals(LIST) || path.equals(CREATE) || path.startsWith(PREFIX);
     }
 
-    void get(ConsolePage page) throws IOException {
+    @Override
+    public void get(ConsolePage page) throws IOException {
         if (page.path().equals(LIST)) {
             list(page);
         } else if (page.path().equals(CREATE)) {
@@ -91,7 +92,8 @@ public class RepositoryPages {
         }
     }
 
-    void post(ConsolePage page) throws IOException {
+    @Override
+    public void post(ConsolePage page) throws IOException {
         if (page.path().equals(CREATE)) {
             create(page);
             return;

@@ -21,7 +21,7 @@ import java.util.Map;
  * An account's administrators read its usage, as on {@code /berth/usage}.
  */
 @ApplicationScoped
-public class UsagePages {
+public class UsagePages implements ConsoleArea {
 
     static final String PATH = "/usage";
     static final String CSV = "/usage.csv";
@@ -33,11 +33,13 @@ public class UsagePages {
     @Inject
     Usage usage;
 
-    static boolean serves(String path) {
+    @Override
+    public boolean serves(String path) {
         return path.equals(PATH) || path.equals(CSV);
     }
 
-    void get(ConsolePage page) throws IOException {
+    @Override
+    public void get(ConsolePage page) throws IOException {
         if (!page.caller().administrator()) {
             page.refused(SECTION, "Only the account's administrators read its usage.");
             return;

@@ -15,7 +15,7 @@ import java.util.Set;
  * as {@code /berth/webhooks}; creating and deleting are recorded as CreateWebhook and DeleteWebhook there are.
  */
 @ApplicationScoped
-public class WebhookPages {
+public class WebhookPages implements ConsoleArea {
 
     static final String PATH = "/webhooks";
     private static final String PREFIX = PATH + "/";
@@ -25,11 +25,13 @@ public class WebhookPages {
     @Inject
     Webhooks webhooks;
 
-    static boolean serves(String path) {
+    @Override
+    public boolean serves(String path) {
         return path.equals(PATH) || path.startsWith(PREFIX);
     }
 
-    void get(ConsolePage page) throws IOException {
+    @Override
+    public void get(ConsolePage page) throws IOException {
         if (!administrator(page)) {
             return;
         }
@@ -50,7 +52,8 @@ public class WebhookPages {
         page.render(200, "webhook", model);
     }
 
-    void post(ConsolePage page) throws IOException {
+    @Override
+    public void post(ConsolePage page) throws IOException {
         if (!administrator(page)) {
             return;
         }

@@ -496,6 +496,23 @@ class ConsoleIT {
         String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
         assertTrue(policy.contains("frame-ancestors 'none'") && policy.contains("script-src 'self'"), policy);
         assertFalse(page.body().contains("<script>"), "no inline script");
+
+        // An action with the session's cookie and token, but sent by another site's page: refused before it runs.
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
+                .matcher(page.body());
+        assertTrue(token.find());
+        String create = "csrf=" + token.group(1) + "&name=console/forged";
+        assertEquals(403, post(http, "/console/new-repository", create, "Origin", "http://attacker.example",
+                "Cookie", cookie).statusCode());
+        assertEquals(403, post(http, "/console/new-repository", create, "Cookie", cookie).statusCode());
+        EcrClient ecr = AwsApis.ecr(BASE, AwsApis.adminKey(BASE));
+        assertTrue(ecr.describeRepositories().repositories().stream()
+                .noneMatch(r -> r.repositoryName().equals("console/forged")));
+        // The same form from the console's own origin works: the refusals above were the origin's.
+        assertEquals(303, post(http, "/console/new-repository", create, "Origin", BASE, "Cookie", cookie)
+                .statusCode());
+        assertTrue(ecr.describeRepositories().repositories().stream()
+                .anyMatch(r -> r.repositoryName().equals("console/forged")));
     }
 
     @Test
@@ -528,6 +545,19 @@ class ConsoleIT {
                 .map(WebElement::getText).toList();
         assertTrue(names.contains("console/seen"), names.toString());
         assertFalse(names.contains("console-hidden/unseen"), names.toString());
+
+        // An action the policies do not allow: ECR's refusal, naming the permission, and nothing made.
+        browser.get(BASE + "/console/new-repository");
+        browser.findElement(By.id("name")).sendKeys("console/not-allowed");
+        console.submit(By.id("create"));
+        String refusal = browser.findElement(By.id("form-error")).getText();
+        assertTrue(refusal.startsWith("AccessDeniedException") && refusal.contains("ecr:CreateRepository"), refusal);
+        for (String page : List.of("/users", "/usage", "/webhooks", "/collection")) {
+            browser.get(BASE + "/console" + page);
+            assertEquals("Not allowed", browser.findElement(By.tagName("h1")).getText(), page);
+        }
+        browser.get(BASE + "/console/audit");
+        assertTrue(browser.findElement(By.id("refusal")).getText().contains("cloudtrail:LookupEvents"));
     }
 
 
