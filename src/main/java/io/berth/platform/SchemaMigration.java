@@ -17,16 +17,14 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * The application's datasource, and the schema migrations from {@code sql/} applied to it at deployment, before
- * the first request. The default is H2 in file mode under the data directory ({@code berth.data.dir}, a system
- * property the start script sets).
+ * The application's datasource (the database {@link BerthDataSource} says: PostgreSQL when configured, else H2 in
+ * file mode under the data directory), and the schema migrations from {@code sql/} applied to it at deployment,
+ * before the first request: the common ones, and the few whose SQL differs, from {@code sql/h2} or
+ * {@code sql/postgresql}.
  */
 @DataSourceDefinition(
         name = "java:app/jdbc/berth",
-        className = "org.h2.jdbcx.JdbcDataSource",
-        url = "jdbc:h2:file:${berth.data.dir}/db/berth;WRITE_DELAY=0;TRACE_LEVEL_FILE=0",
-        user = "berth",
-        password = "berth",
+        className = "io.berth.platform.BerthDataSource",
         minPoolSize = 2,
         maxPoolSize = 64)
 @Singleton
@@ -51,7 +49,7 @@ public class SchemaMigration {
         restrictDatabaseFiles();
         Flyway flyway = Flyway.configure(SchemaMigration.class.getClassLoader())
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                .locations("classpath:db/migration", "classpath:db/vendor/" + BerthDataSource.vendor())
                 // Steps that SQL cannot express, registered here rather than found by scanning the WAR's classes.
                 .javaMigrations(new AuditPagesMigration())
                 .load();
@@ -60,7 +58,7 @@ public class SchemaMigration {
         // The version the schema is at now: the migration's target is null when nothing needed applying.
         var current = flyway.info().current();
         LOG.info(() -> "database schema at version " + (current == null ? "none" : current.getVersion())
-                + " (" + result.migrationsExecuted + " migrations applied now)");
+                + " (" + result.migrationsExecuted + " migrations applied now, " + BerthDataSource.vendor() + ")");
         restrictDatabaseFiles();
     }
 

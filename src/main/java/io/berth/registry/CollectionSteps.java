@@ -48,9 +48,10 @@ class CollectionSteps {
         return report;
     }
 
+    /** Saves a run's progress; {@code finished_at} is cast because a null bound alone has no SQL type on PostgreSQL. */
     @Transactional
     public void save(CollectionReport report) {
-        em.createNativeQuery("UPDATE collection_run SET state = ?, phase = ?, finished_at = ?, blobs_unreferenced = ?,"
+        em.createNativeQuery("UPDATE collection_run SET state = ?, phase = ?, finished_at = CAST(? AS BIGINT), blobs_unreferenced = ?,"
                         + " blobs_deleted = ?, bytes_deleted = ?, uploads_deleted = ?, message = ? WHERE id = ?")
                 .setParameter(1, report.state()).setParameter(2, report.phase())
                 .setParameter(3, report.finishedAt()).setParameter(4, report.blobsUnreferenced())

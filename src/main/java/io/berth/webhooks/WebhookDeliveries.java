@@ -54,8 +54,10 @@ class WebhookDeliveries {
         String state = delivered ? "DELIVERED" : attempts >= maxAttempts ? "DEAD" : "PENDING";
         long backoff = Math.min(3600_000L, backoffSeconds * 1000L << Math.min(attempts - 1, 20));
         String lastError = error != null ? error : delivered ? null : "HTTP " + status;
+        // The casts give a null its column's type: PostgreSQL takes an untyped null for text.
         em.createNativeQuery("UPDATE webhook_delivery SET state = ?, attempts = ?, next_attempt_at = ?,"
-                        + " last_status = ?, last_error = ?, delivered_at = ? WHERE id = ?")
+                        + " last_status = CAST(? AS INTEGER), last_error = ?, delivered_at = CAST(? AS BIGINT)"
+                        + " WHERE id = ?")
                 .setParameter(1, state).setParameter(2, attempts).setParameter(3, now + backoff)
                 .setParameter(4, status).setParameter(5, lastError == null ? null
                         : lastError.substring(0, Math.min(1000, lastError.length())))
