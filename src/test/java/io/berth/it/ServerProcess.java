@@ -36,6 +36,10 @@ final class ServerProcess implements AutoCloseable {
         }
         this.port = port;
         this.settings = new HashMap<>(settings);
+        TestDatabase.forServer(data.getFileName().toString()).ifPresent(url -> {
+            this.settings.put("BERTH_DB_URL", url);
+            this.settings.put("BERTH_DB_USER", "berth");
+        });
         this.registry = new RegistryHttp("http://127.0.0.1:" + port);
     }
 
