@@ -12,10 +12,6 @@ databases="${BERTH_TEST_DATABASES:-h2 postgresql}"
 # package that provides it.
 tools=(skopeo podman buildah dockerd /usr/bin/aws chromium chromedriver)
 packages=(skopeo podman buildah docker.io awscli chromium chromium-driver)
-if [[ " $databases " == *" postgresql "* ]]; then
-  tools+=(psql)
-  packages+=(postgresql)
-fi
 
 missing=()
 for i in "${!tools[@]}"; do
@@ -23,6 +19,10 @@ for i in "${!tools[@]}"; do
     missing+=("${packages[$i]}")
   fi
 done
+# PostgreSQL's server programs (Debian keeps them out of PATH), for the run on PostgreSQL.
+if [[ " $databases " == *" postgresql "* ]] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
 
 if [ "$(id -u)" != 0 ]; then
   # The tests start their own dockerd and run podman and buildah with root's storage.
