@@ -63,6 +63,9 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
     TrustedProxies trustedProxies;
 
     @Inject
+    TransportSecurity transportSecurity;
+
+    @Inject
     SignedBodies bodies;
 
     private Caller anonymous;
@@ -95,6 +98,10 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
                                           HttpMessageContext context) throws IOException {
         ClientOrigin origin = trustedProxies.origin(request);
         request.setAttribute(ClientOrigin.ATTRIBUTE, origin);
+        if (transportSecurity.redirected(request, response, origin)) {
+            // Before any credential is asked for or read: the client tries again over HTTPS.
+            return AuthenticationStatus.SEND_CONTINUE;
+        }
         AuditEntry audit = AuditEntry.of(request).origin(origin.address(), request.getHeader("User-Agent"));
         String path = request.getRequestURI();
         if (path.equals("/v2") || path.startsWith("/v2/") || path.startsWith("/berth/")) {

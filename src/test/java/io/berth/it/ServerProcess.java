@@ -59,8 +59,9 @@ final class ServerProcess implements AutoCloseable {
         while (true) {
             try {
                 int status = registry.get("/v2/").statusCode();
-                // 401 too: a server started without BERTH_ADMIN_PASSWORD has a password of its own making.
-                if (status == 200 || status == 401) {
+                // 401 too: a server started without BERTH_ADMIN_PASSWORD has a password of its own making; 308: one
+                // that sends plain HTTP to HTTPS.
+                if (status == 200 || status == 401 || status == 308) {
                     return this;
                 }
             } catch (RuntimeException notYet) {
