@@ -24,9 +24,7 @@ public class ConsoleActions {
     IamApi iam;
 
     EcrApi.Outcome ecr(ConsolePage page, String operation, JsonObject input) {
-        var request = page.request();
-        return ecr.call(page.audit(), page.caller(), operation, input, page.origin(),
-                request.getScheme() + "://" + request.getServerName() + ":" + request.getServerPort());
+        return ecr.call(page.audit(), page.caller(), operation, input, page.origin(), page.address());
     }
 
     IamApi.Outcome iam(ConsolePage page, String action, Map<String, String> parameters) {

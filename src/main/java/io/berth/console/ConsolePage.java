@@ -80,6 +80,11 @@ final class ConsolePage {
         }
     }
 
+    /** {@code scheme://host:port} as this request reached the registry. */
+    String address() {
+        return request.getScheme() + "://" + request.getServerName() + ":" + request.getServerPort();
+    }
+
     ClientOrigin origin() {
         return (ClientOrigin) request.getAttribute(ClientOrigin.ATTRIBUTE);
     }

@@ -160,15 +160,7 @@ public class IdentityPages implements ConsoleArea {
     }
 
     private void createUser(ConsolePage page) throws IOException {
-        String name = page.param("userName");
-        IamApi.Outcome outcome = actions.iam(page, "CreateUser", Map.of("UserName", name));
-        if (outcome.succeeded()) {
-            page.redirect(USERS + "/" + name, "Created user " + name + ".");
-        } else if ("AccessDenied".equals(outcome.errorCode())) {
-            page.refused(SECTION, message(outcome));
-        } else {
-            users(page, name, message(outcome));
-        }
+        create(page, "CreateUser", "UserName", USERS, "user", this::users);
     }
 
     private void groups(ConsolePage page, String groupName, String error) throws IOException {
@@ -182,14 +174,26 @@ public class IdentityPages implements ConsoleArea {
     }
 
     private void createGroup(ConsolePage page) throws IOException {
-        String name = page.param("groupName");
-        IamApi.Outcome outcome = actions.iam(page, "CreateGroup", Map.of("GroupName", name));
+        create(page, "CreateGroup", "GroupName", GROUPS, "group", this::groups);
+    }
+
+    /** A list's page, shown again with the name typed and IAM's message. */
+    private interface ListPage {
+        void show(ConsolePage page, String name, String error) throws IOException;
+    }
+
+    /** CreateUser or CreateGroup: to the new one's page, or its list again with the error. */
+    private void create(ConsolePage page, String action, String parameter, String list, String kind,
+                        ListPage again) throws IOException {
+        // The form names its field as IAM its parameter, in lower camel case (userName, groupName).
+        String name = page.param(Character.toLowerCase(parameter.charAt(0)) + parameter.substring(1));
+        IamApi.Outcome outcome = actions.iam(page, action, Map.of(parameter, name));
         if (outcome.succeeded()) {
-            page.redirect(GROUPS + "/" + name, "Created group " + name + ".");
+            page.redirect(list + "/" + name, "Created " + kind + " " + name + ".");
         } else if ("AccessDenied".equals(outcome.errorCode())) {
             page.refused(SECTION, message(outcome));
         } else {
-            groups(page, name, message(outcome));
+            again.show(page, name, message(outcome));
         }
     }
 

@@ -71,7 +71,8 @@ public class UsagePages implements ConsoleArea {
         Map<String, Object> model = page.model(SECTION);
         model.put("from", from.toString());
         model.put("to", to.toString());
-        List<Usage.Figures> account = usage.accountDays(page.account(), from, to);
+        // The account's own rows are among those read: no second query for the chart and totals.
+        List<Usage.Figures> account = figures.stream().filter(f -> f.repository().isEmpty()).toList();
         model.put("chart", TransferChart.of(account, to, (int) days));
         model.put("total", Totals.of("", account));
         Map<String, List<Usage.Figures>> byRepository = new LinkedHashMap<>();

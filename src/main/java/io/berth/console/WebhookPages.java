@@ -71,8 +71,7 @@ public class WebhookPages implements ConsoleArea {
 
     private void create(ConsolePage page) throws IOException {
         page.audit().call(AuditEntry.BERTH, "CreateWebhook");
-        var request = page.request();
-        URI self = URI.create(request.getScheme() + "://" + request.getServerName() + ":" + request.getServerPort());
+        URI self = URI.create(page.address());
         try {
             webhooks.register(page.account(), page.param("url"), page.param("eventPattern"), page.text("secret"),
                     self, page.caller().getName());
