@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The README's test command: on a fresh Debian machine, installs the Debian packages the integration tests drive,
-# then runs every test with the project's own Maven (the wrapper): the unit tests, and the integration tests on each
-# database of BERTH_TEST_DATABASES (default "h2 postgresql"; PostgreSQL is a cluster of its own, started in a
-# temporary directory and stopped at the end). Extra arguments go to Maven, e.g.
-#   BERTH_TEST_DATABASES=postgresql server-config/test.sh -Dit.test=SecurityIT
+# then runs every test with the project's own Maven (the wrapper): the unit tests; the integration tests on Payara
+# Micro with each database of BERTH_TEST_DATABASES (default "h2 postgresql"; PostgreSQL is a cluster of its own,
+# started in a temporary directory and stopped at the end); then the tests that share one server (every test class
+# but those that start servers of their own with run.sh) on each full server of BERTH_TEST_SERVERS (default
+# "payara-server wildfly"), each set up from scratch by its script in server-config/: Payara Server on H2, WildFly on
+# PostgreSQL. Extra arguments go to Maven, e.g.
+#   BERTH_TEST_DATABASES=postgresql BERTH_TEST_SERVERS= server-config/test.sh -Dit.test=SecurityIT
 set -euo pipefail
 project="$(cd "$(dirname "$0")/.." && pwd)"
-databases="${BERTH_TEST_DATABASES:-h2 postgresql}"
+databases="${BERTH_TEST_DATABASES-h2 postgresql}"
+servers="${BERTH_TEST_SERVERS-payara-server}"
 
 # The real clients the integration tests drive (and the browser the console's tests drive), each with the Debian
 # package that provides it.
@@ -20,7 +24,7 @@ for i in "${!tools[@]}"; do
   fi
 done
 # PostgreSQL's server programs (Debian keeps them out of PATH), for the run on PostgreSQL.
-if [[ " $databases " == *" postgresql "* ]] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+if [[ " $databases $servers " == *" postgresql "* || " $servers " == *" wildfly "* ]] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
 
@@ -45,29 +49,69 @@ else
   ./mvnw -B verify -DskipITs "$@"
 fi
 
-if [[ " $databases " == *" postgresql "* ]]; then
-  # PostgreSQL refuses to run as root: its files belong to the postgres user the Debian package made.
-  bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-  cluster="$(mktemp -d /tmp/berth-postgresql.XXXXXX)"
-  as_owner=()
-  if [ "$(id -u)" = 0 ]; then
-    chown postgres "$cluster"
-    as_owner=(runuser -u postgres --)
-  fi
-  port="${BERTH_TEST_POSTGRESQL_PORT:-55433}"
-  stop_postgresql() {
-    "${as_owner[@]}" "$bin/pg_ctl" -D "$cluster/data" -m fast stop >/dev/null 2>&1 || true
+
+# PostgreSQL refuses to run as root: its files belong to the postgres user the Debian package made.
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+pg_port="${BERTH_TEST_POSTGRESQL_PORT:-55433}"
+cluster=""
+server_stop=()
+finish() {
+  [ ${#server_stop[@]} -gt 0 ] && "${server_stop[@]}" >/dev/null 2>&1 || true
+  if [ -n "$cluster" ]; then
+    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$cluster/data" -m fast stop >/dev/null 2>&1 || true
     rm -rf "$cluster"
-  }
-  trap stop_postgresql EXIT
-  "${as_owner[@]}" "$bin/initdb" -D "$cluster/data" -U berth --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-  "${as_owner[@]}" "$bin/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w \
-    -o "-p $port -k $cluster -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
-  # The shared test server's database; each server a test starts of its own gets another (ServerProcess). ICU's
-  # en-US collation, not byte order: a result that depended on the database's collation would show.
-  "$bin/createdb" -h 127.0.0.1 -p "$port" -U berth -T template0 --locale=C.UTF-8 --locale-provider=icu \
-    --icu-locale=en-US arquillian
+  fi
+}
+trap finish EXIT
+
+# The test cluster, in a temporary directory, on the first call.
+start_postgresql() {
+  if [ -z "$cluster" ]; then
+    cluster="$(mktemp -d /tmp/berth-postgresql.XXXXXX)"
+    chown postgres "$cluster"
+    runuser -u postgres -- "$pg_bin/initdb" -D "$cluster/data" -U berth --auth=trust -E UTF8 --locale=C.UTF-8 \
+      >/dev/null
+    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w \
+      -o "-p $pg_port -k $cluster -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+  fi
+}
+
+# A new database in the test cluster, and its URL. ICU's en-US collation, not byte order: a result that depended on
+# the database's collation would show.
+postgresql_database() {
+  "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U berth -T template0 --locale=C.UTF-8 --locale-provider=icu \
+    --icu-locale=en-US "$1"
+  echo "jdbc:postgresql://127.0.0.1:$pg_port/$1"
+}
+
+if [[ " $databases " == *" postgresql "* ]]; then
+  start_postgresql
+  # The shared test server's database; each server a test starts of its own gets another (ServerProcess).
   ./mvnw -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dberth.it.db.url="jdbc:postgresql://127.0.0.1:$port/arquillian" \
-    -Dberth.it.dir="$project/target/it-postgresql" "$@"
+    -Dberth.it.db.url="$(postgresql_database arquillian)" -Dberth.it.dir="$project/target/it-postgresql" "$@"
 fi
+
+# The full servers, with the settings the shared Payara Micro test server has (arquillian.xml), a lifecycle timer
+# that runs every 2 s, and the WAR the runs above built and tested. The tests that share one server, except those
+# that run inside the deployment (RegistryEventsIT, AuditWriterIT: Arquillian adds them to the WAR it deploys).
+shared_suite=ApiModelIT,AuditTrailIT,ConsoleIT,ConsoleIdentityIT,DeployedServerIT,DistributionSpecIT,EcrApiIT
+shared_suite+=,IdentityAndAccessIT,RealClientsIT,SecurityIT
+for server in $servers; do
+  directory="$project/target/servers/$server"
+  it_dir="$project/target/it-$server"
+  rm -rf "$directory" "$it_dir"
+  database=()
+  if [ "$server" = wildfly ]; then
+    start_postgresql
+    database=(BERTH_DB_URL="$(postgresql_database "${server//-/_}")" BERTH_DB_USER=berth)
+  fi
+  env "${database[@]}" BERTH_PORT=5055 BERTH_DATA_DIR="$it_dir/arquillian-data" BERTH_WAR="$project/target/ROOT.war" \
+    BERTH_ADMIN_PASSWORD=it-admin-password BERTH_TRUSTED_PROXIES=127.0.0.9/32 BERTH_METRICS=true \
+    BERTH_LIFECYCLE_INTERVAL_SECONDS=2 "server-config/$server.sh" setup "$directory"
+  server_stop=("server-config/$server.sh" stop "$directory")
+  ./mvnw -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dit.test="$shared_suite" -Dberth.it.dir="$it_dir" -Dberth.it.server.script="$project/server-config/$server.sh" \
+    -Dberth.it.server.dir="$directory" "$@"
+  "${server_stop[@]}"
+  server_stop=()
+done

@@ -28,6 +28,9 @@ public class PreviousServerStopped implements LoadableExtension {
     }
 
     public void waitForPreviousServer(@Observes BeforeDeploy event) throws InterruptedException {
+        if (event.getDeployableContainer() instanceof RunningServer) {
+            return;
+        }
         // The data directory arquillian.xml gives every test class's server, as it appears on its command line.
         String dataDirectory = "-Dberth.data.dir=" + System.getProperty("berth.it.dir") + "/arquillian-data";
         List<ProcessHandle> previous = ProcessHandle.allProcesses()
