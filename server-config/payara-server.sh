@@ -163,7 +163,6 @@ if [ -n "${BERTH_TLS_KEYSTORE:-}" ]; then
     echo "set $protocols.http-listener-2.http.xpowered-by=false"
     echo "set $protocols.http-listener-2.http.server-header=false"
     echo "set $protocols.http-listener-2.ssl.key-store=$keystore"
-    echo "set $protocols.http-listener-2.ssl.key-store-type=PKCS12"
     echo "set $protocols.http-listener-2.ssl.key-store-password=\${ALIAS=berth-tls-keystore}"
     echo "set $protocols.http-listener-2.ssl.cert-nickname=$alias"
   } >> "$commands"
@@ -174,7 +173,11 @@ if [ -n "${BERTH_TLS_KEYSTORE:-}" ]; then
 else
   echo "set $listeners.http-listener-2.enabled=false" >> "$commands"
 fi
-"${asadmin[@]}" multimode --file "$commands" >/dev/null
+# multimode goes on after a command fails, and exits 0: its output says which failed.
+if "${asadmin[@]}" multimode --file "$commands" 2>&1 | grep -E 'remote failure|Command .* failed'; then
+  echo "payara-server.sh: configuring the domain failed (commands in $commands)" >&2
+  exit 1
+fi
 # Listener addresses and the disabled services take effect on a restart.
 "${asadmin[@]}" restart-domain berth >/dev/null
 "${asadmin[@]}" deploy --contextroot / --name ROOT "$war" >/dev/null

@@ -105,13 +105,23 @@ for server in $servers; do
     start_postgresql
     database=(BERTH_DB_URL="$(postgresql_database "${server//-/_}")" BERTH_DB_USER=berth)
   fi
+  # HTTPS with a key made as the README shows; plain HTTP stays open for the tests.
+  mkdir -p "$it_dir/tls"
+  keytool -genkeypair -alias registry -keyalg EC -groupname secp256r1 -validity 2 -dname CN=127.0.0.1 \
+    -ext SAN=ip:127.0.0.1,dns:localhost -keystore "$it_dir/tls/berth.p12" -storetype PKCS12 \
+    -storepass tls-test-password 2>/dev/null
+  mkdir -p "$it_dir/tls/certs"
+  keytool -exportcert -rfc -alias registry -keystore "$it_dir/tls/berth.p12" -storepass tls-test-password \
+    > "$it_dir/tls/certs/ca.crt"
   env "${database[@]}" BERTH_PORT=5055 BERTH_DATA_DIR="$it_dir/arquillian-data" BERTH_WAR="$project/target/ROOT.war" \
     BERTH_ADMIN_PASSWORD=it-admin-password BERTH_TRUSTED_PROXIES=127.0.0.9/32 BERTH_METRICS=true \
-    BERTH_LIFECYCLE_INTERVAL_SECONDS=2 "server-config/$server.sh" setup "$directory"
+    BERTH_LIFECYCLE_INTERVAL_SECONDS=2 BERTH_TLS_KEYSTORE="$it_dir/tls/berth.p12" \
+    BERTH_TLS_KEYSTORE_PASSWORD=tls-test-password BERTH_TLS_PORT=5455 BERTH_HSTS_SECONDS=600 \
+    "server-config/$server.sh" setup "$directory"
   server_stop=("server-config/$server.sh" stop "$directory")
   ./mvnw -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
     -Dit.test="$shared_suite" -Dberth.it.dir="$it_dir" -Dberth.it.server.script="$project/server-config/$server.sh" \
-    -Dberth.it.server.dir="$directory" "$@"
+    -Dberth.it.server.dir="$directory" -Dberth.it.tls.port=5455 -Dberth.it.tls.certificates="$it_dir/tls/certs" "$@"
   "${server_stop[@]}"
   server_stop=()
 done

@@ -113,13 +113,19 @@ final class AwsApis {
      * user's own CreateAccessKey (the bootstrap of the first key); the tests use it to show that and the refusals.
      */
     static HttpResponse<String> iamWithPassword(String base, String user, String password, String... params) {
+        return iamWithPassword(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), base, user,
+                password, params);
+    }
+
+    /** The same with a client of the caller's, such as one that trusts a test certificate. */
+    static HttpResponse<String> iamWithPassword(HttpClient http, String base, String user, String password,
+                                                String... params) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Authorization", RegistryHttp.basic(user, password))
                 .POST(HttpRequest.BodyPublishers.ofString(iamForm(params))).build();
         try {
-            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-                    .send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -139,7 +145,11 @@ final class AwsApis {
 
     /** Creates an access key for a user, signing in with its password. */
     static Key createKey(String base, String user, String password) {
-        HttpResponse<String> created = iamWithPassword(base, user, password, "Action", "CreateAccessKey");
+        return createKey(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), base, user, password);
+    }
+
+    static Key createKey(HttpClient http, String base, String user, String password) {
+        HttpResponse<String> created = iamWithPassword(http, base, user, password, "Action", "CreateAccessKey");
         assertEquals(200, created.statusCode(), created.body());
         return new Key(element(created.body(), "AccessKeyId"), element(created.body(), "SecretAccessKey"));
     }

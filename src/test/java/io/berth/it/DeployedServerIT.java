@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +33,8 @@ import software.amazon.awssdk.services.ecr.model.ImageDetail;
 /**
  * What only a whole server shows, on Payara Server and WildFly as {@code server-config/payara-server.sh} and
  * {@code server-config/wildfly.sh} set them up: the lifecycle timer fires there, and images and an interrupted upload
- * survive a restart of the server. Runs when {@code server-config/test.sh} names the script and the server's directory
+ * survive a restart of the server; over the HTTPS listener the script configured, skopeo, podman and the AWS CLI work
+ * with the certificate trusted and refuse it otherwise. Runs when {@code server-config/test.sh} names the script and the server's directory
  * ({@code berth.it.server.script}, {@code berth.it.server.dir}); on Payara Micro, LifecycleIT and RestartIT show the
  * same with servers of their own.
  */
@@ -65,6 +69,21 @@ class DeployedServerIT {
                     .map(ImageDetail::imageDigest).collect(Collectors.toSet());
             assertEquals(Set.of(digests.get(2)), remaining, "the newest release is kept, the others expired");
         }
+    }
+
+    @Test
+    void theClientsWorkOverTheHttpsListenerTheScriptConfigured() throws Exception {
+        int tlsPort = Integer.parseInt(System.getProperty("berth.it.tls.port"));
+        Path certificates = Path.of(System.getProperty("berth.it.tls.certificates"));
+        TlsClients clients = new TlsClients(Files.createTempDirectory("berth-tls"), tlsPort, certificates);
+        HttpClient https = HttpClient.newBuilder().sslContext(clients.sslContext()).build();
+        HttpResponse<String> ping = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tlsPort
+                + "/v2/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, ping.statusCode());
+        assertEquals("max-age=600", ping.headers().firstValue("Strict-Transport-Security").orElseThrow());
+        String repository = "deployed/tls-" + System.nanoTime();
+        clients.pushWithSkopeoAndPullWithPodman(repository);
+        clients.describeWithTheAwsCli(AwsApis.adminKey(ADMIN.base), repository);
     }
 
     @Test
