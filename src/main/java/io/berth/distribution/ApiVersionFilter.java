@@ -34,7 +34,9 @@ public class ApiVersionFilter implements ContainerRequestFilter, ContainerRespon
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (request.getUriInfo().getPath().startsWith("v2")) {
+        // The request URI's own path: UriInfo.getPath() has a leading slash on some JAX-RS implementations only.
+        String path = request.getUriInfo().getRequestUri().getRawPath();
+        if (path != null && (path.equals("/v2") || path.startsWith("/v2/"))) {
             response.getHeaders().putSingle("Docker-Distribution-API-Version", "registry/2.0");
         }
     }

@@ -20,7 +20,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.util.List;
 
 /** {@code /v2/<name>/manifests/<reference>}: pull, push and delete manifests by tag or digest. */
@@ -74,8 +73,8 @@ public class ManifestResource {
         AuditEntry.of(request).response(JSON.createObjectBuilder().add("image", JSON.createObjectBuilder()
                 .add("imageId", JSON.createObjectBuilder().add("imageDigest", stored.digest()))
                 .add("imageManifestMediaType", stored.mediaType())).build());
-        Response.ResponseBuilder response = Response
-                .created(URI.create("/v2/" + name + "/manifests/" + stored.digest()))
+        Response.ResponseBuilder response = Response.status(Response.Status.CREATED)
+                .header(HttpHeaders.LOCATION, "/v2/" + name + "/manifests/" + stored.digest())
                 .header("Docker-Content-Digest", stored.digest())
                 .header(HttpHeaders.CONTENT_LENGTH, 0);
         // One OCI-Tag header per tag applied from ?tag= (the spec's way of saying they were accepted).

@@ -10,8 +10,9 @@ public class RegistryApplication extends Application {
 
     @Override
     public Map<String, Object> getProperties() {
-        // Upload Locations are relative (/v2/…), as the spec shows; Jersey would make them absolute. No WADL: it
-        // would describe every endpoint to anyone, without credentials.
+        // Locations are relative (/v2/…), as the spec shows: the resources set them as text, which RESTEasy leaves
+        // alone and Jersey would still make absolute without this property. No WADL: it would describe every
+        // endpoint to anyone, without credentials.
         return Map.of("jersey.config.server.headers.location.relative.resolution.disabled", true,
                 "jersey.config.server.wadl.disableWadl", true);
     }

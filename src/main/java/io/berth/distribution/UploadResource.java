@@ -25,7 +25,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import java.net.URI;
 
 /** {@code /v2/<name>/blobs/uploads/}: monolithic, chunked and streamed uploads, and cross-repository mounts. */
 @Path("v2/{name: .+}/blobs/uploads")
@@ -150,7 +149,8 @@ public class UploadResource {
     }
 
     private static Response created(String name, Digest digest) {
-        return Response.created(URI.create("/v2/" + name + "/blobs/" + digest))
+        return Response.status(Response.Status.CREATED)
+                .header(HttpHeaders.LOCATION, "/v2/" + name + "/blobs/" + digest)
                 .header("Docker-Content-Digest", digest.toString())
                 .header(HttpHeaders.CONTENT_LENGTH, 0)
                 .build();
@@ -159,7 +159,7 @@ public class UploadResource {
     /** The upload's state; its Location uses the repository name as the client gave it. */
     private static Response progress(Response.ResponseBuilder response, String name, UploadState upload) {
         return response
-                .location(URI.create("/v2/" + name + "/blobs/uploads/" + upload.id()))
+                .header(HttpHeaders.LOCATION, "/v2/" + name + "/blobs/uploads/" + upload.id())
                 .header("Range", range(upload.size()))
                 .header("Docker-Upload-UUID", upload.id())
                 .header(HttpHeaders.CONTENT_LENGTH, 0)
