@@ -44,9 +44,20 @@ public final class AuditEntry {
     String sourceIp;
     String userAgent;
 
-    /** The request's entry; a detached one (recorded nowhere) for a request that began before auditing did. */
+    /** Whether the entry's record has been queued (or deliberately not): a request is recorded once. */
+    boolean finished;
+
+    /**
+     * The request's entry, made here if {@link AuditListener} has not made it yet: Undertow (WildFly) calls request
+     * listeners only once authentication has let a request through.
+     */
     public static AuditEntry of(ServletRequest request) {
-        return request.getAttribute(ATTRIBUTE) instanceof AuditEntry entry ? entry : new AuditEntry();
+        if (request.getAttribute(ATTRIBUTE) instanceof AuditEntry entry) {
+            return entry;
+        }
+        AuditEntry entry = new AuditEntry();
+        request.setAttribute(ATTRIBUTE, entry);
+        return entry;
     }
 
     public String requestId() {

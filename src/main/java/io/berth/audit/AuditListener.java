@@ -1,6 +1,5 @@
 package io.berth.audit;
 
-import io.berth.platform.RegistryMetrics;
 import jakarta.inject.Inject;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
@@ -13,7 +12,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Gives every request an {@link AuditEntry} when it begins and records it when it ends, whatever refused it on the
@@ -25,33 +23,22 @@ public class AuditListener implements ServletRequestListener {
     @Inject
     AuditTrail trail;
 
-    @Inject
-    RegistryMetrics metrics;
-
-    /** BERTH_AUDIT=false records no call (for measuring what the audit trail costs; usage then counts no calls). */
-    @Inject
-    @ConfigProperty(name = "berth.audit", defaultValue = "true")
-    boolean enabled;
-
     @Override
     public void requestInitialized(ServletRequestEvent event) {
         if (event.getServletRequest() instanceof HttpServletRequest request
                 && request.getDispatcherType() == DispatcherType.REQUEST) {
-            AuditEntry entry = new AuditEntry();
-            entry.userAgent = request.getHeader("User-Agent");
-            entry.sourceIp = request.getRemoteAddr();
-            request.setAttribute(AuditEntry.ATTRIBUTE, entry);
+            // The authentication mechanism may have made it already (on Undertow, which calls this after it).
+            AuditEntry entry = AuditEntry.of(request);
+            if (entry.sourceIp == null) {
+                entry.origin(request.getRemoteAddr(), request.getHeader("User-Agent"));
+            }
         }
     }
 
     @Override
     public void requestDestroyed(ServletRequestEvent event) {
-        if (event.getServletRequest().getAttribute(AuditEntry.ATTRIBUTE) instanceof AuditEntry entry
-                && entry.named()) {
-            if (enabled) {
-                trail.record(entry);
-            }
-            metrics.request(entry.name, entry.status);
+        if (event.getServletRequest().getAttribute(AuditEntry.ATTRIBUTE) instanceof AuditEntry entry) {
+            trail.finish(entry);
         }
     }
 

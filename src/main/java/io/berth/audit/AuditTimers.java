@@ -19,7 +19,6 @@ import jakarta.inject.Inject;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.metrics.MetricUnits;
 
 /**
  * Writes waiting audit records twice a second, measures stored bytes hourly, and once a day removes records past
@@ -59,9 +58,9 @@ public class AuditTimers {
 
     @PostConstruct
     void schedule() {
-        metrics.gauge("berth_audit_waiting_records", MetricUnits.NONE, "audit records not yet written (written"
+        metrics.gauge("berth_audit_waiting_records", RegistryMetrics.NO_UNIT, "audit records not yet written (written"
                 + " twice a second)", trail::waiting);
-        metrics.gauge("berth_audit_dropped_records", MetricUnits.NONE, "audit records dropped since the start"
+        metrics.gauge("berth_audit_dropped_records", RegistryMetrics.NO_UNIT, "audit records dropped since the start"
                 + " because too many waited (the database could not keep up)", trail::dropped);
         timers.createIntervalTimer(FLUSH_MILLIS, FLUSH_MILLIS, new TimerConfig(FLUSH, false));
         timers.createIntervalTimer(60_000, PRUNE_MILLIS, new TimerConfig(PRUNE, false));

@@ -1,5 +1,6 @@
 package io.berth.audit;
 
+import io.berth.platform.RegistryMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -27,13 +28,36 @@ public class AuditTrail {
     @ConfigProperty(name = "berth.region", defaultValue = "us-east-1")
     String region;
 
+    @Inject
+    RegistryMetrics metrics;
+
+    /** BERTH_AUDIT=false records no call (for measuring what the audit trail costs; usage then counts no calls). */
+    @Inject
+    @ConfigProperty(name = "berth.audit", defaultValue = "true")
+    boolean enabled;
+
     /** Finished calls; their records (JSON, ids) are built by the flush, off the request threads. */
     private final ConcurrentLinkedQueue<AuditEntry> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
 
+    /**
+     * Records a request that has ended, if a boundary named its call, once: the listener does at the request's end,
+     * the authentication mechanism for a request it refuses (Undertow calls no request listener for those).
+     */
+    public void finish(AuditEntry entry) {
+        if (!entry.named() || entry.finished) {
+            return;
+        }
+        entry.finished = true;
+        if (enabled) {
+            record(entry);
+        }
+        metrics.request(entry.name, entry.status);
+    }
+
     /** Queues the record of a finished call. */
-    public void record(AuditEntry entry) {
+    void record(AuditEntry entry) {
         if (size.incrementAndGet() > CAPACITY) {
             size.decrementAndGet();
             dropped.incrementAndGet();

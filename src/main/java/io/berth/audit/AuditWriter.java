@@ -1,8 +1,8 @@
 package io.berth.audit;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
+import io.berth.platform.TransactionJdbc;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,43 +27,43 @@ class AuditWriter {
 
     static final String GENESIS = "0".repeat(64);
 
-    /**
-     * JDBC through JPA's connection: the transaction's own. A connection taken from the data source directly is not
-     * enlisted in the JTA transaction here (Payara, in a timer's thread): every statement would commit on its own.
-     */
-    @PersistenceContext
-    EntityManager em;
+    /** JDBC in the transaction: batched inserts under the chain head's lock. */
+    @Inject
+    TransactionJdbc jdbc;
 
     @Transactional
     void write(List<AuditRecord> batch) {
         try {
-            Connection connection = em.unwrap(Connection.class);
-            long id;
-            String hash;
-            try (PreparedStatement head = connection.prepareStatement(
-                    "SELECT last_id, last_hash FROM audit_chain WHERE id = 1 FOR UPDATE");
-                 ResultSet row = head.executeQuery()) {
-                row.next();
-                id = row.getLong(1);
-                hash = row.getString(2);
-            }
-            String previousHash = hash;
-            List<String> hashes = new ArrayList<>(batch.size());
-            for (AuditRecord record : batch) {
-                hash = chain(hash, record.json());
-                hashes.add(hash);
-            }
-            AuditPages.insert(connection, id + 1, previousHash, batch, hashes);
-            id += batch.size();
-            countCalls(connection, batch);
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE audit_chain SET last_id = ?, last_hash = ? WHERE id = 1")) {
-                update.setLong(1, id);
-                update.setString(2, hash);
-                update.executeUpdate();
-            }
+            jdbc.run(connection -> append(connection, batch));
         } catch (SQLException e) {
             throw new IllegalStateException("writing " + batch.size() + " audit records failed", e);
+        }
+    }
+
+    private static void append(Connection connection, List<AuditRecord> batch) throws SQLException {
+        long id;
+        String hash;
+        try (PreparedStatement head = connection.prepareStatement(
+                "SELECT last_id, last_hash FROM audit_chain WHERE id = 1 FOR UPDATE");
+             ResultSet row = head.executeQuery()) {
+            row.next();
+            id = row.getLong(1);
+            hash = row.getString(2);
+        }
+        String previousHash = hash;
+        List<String> hashes = new ArrayList<>(batch.size());
+        for (AuditRecord record : batch) {
+            hash = chain(hash, record.json());
+            hashes.add(hash);
+        }
+        AuditPages.insert(connection, id + 1, previousHash, batch, hashes);
+        id += batch.size();
+        countCalls(connection, batch);
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE audit_chain SET last_id = ?, last_hash = ? WHERE id = 1")) {
+            update.setLong(1, id);
+            update.setString(2, hash);
+            update.executeUpdate();
         }
     }
 

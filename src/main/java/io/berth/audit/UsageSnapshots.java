@@ -1,12 +1,10 @@
 package io.berth.audit;
 
 import io.berth.platform.Leases;
+import io.berth.platform.TransactionJdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,9 +19,9 @@ public class UsageSnapshots {
 
     static final String LEASE = "usage";
 
-    /** JDBC through JPA's connection, the transaction's own (see {@link AuditWriter#em}). */
-    @PersistenceContext
-    EntityManager em;
+    /** JDBC in the transaction: four aggregate queries and a batch of rows. */
+    @Inject
+    TransactionJdbc jdbc;
 
     @Inject
     Leases leases;
@@ -62,31 +60,32 @@ public class UsageSnapshots {
         Map<List<String>, Long> stored = new TreeMap<>((a, b) -> (a.get(0) + "\n" + a.get(1))
                 .compareTo(b.get(0) + "\n" + b.get(1)));
         try {
-            Connection connection = em.unwrap(Connection.class);
-            for (String sql : List.of(manifests, repositoryBlobs, accountManifests, accountBlobs)) {
-                try (PreparedStatement query = connection.prepareStatement(sql);
-                     ResultSet rows = query.executeQuery()) {
-                    while (rows.next()) {
-                        stored.merge(List.of(rows.getString(1), rows.getString(2)), rows.getLong(3), Long::sum);
+            jdbc.run(connection -> {
+                for (String sql : List.of(manifests, repositoryBlobs, accountManifests, accountBlobs)) {
+                    try (PreparedStatement query = connection.prepareStatement(sql);
+                         ResultSet rows = query.executeQuery()) {
+                        while (rows.next()) {
+                            stored.merge(List.of(rows.getString(1), rows.getString(2)), rows.getLong(3), Long::sum);
+                        }
                     }
                 }
-            }
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM usage_storage WHERE usage_day = ?");
-                 PreparedStatement insert = connection.prepareStatement("INSERT INTO usage_storage (account_id,"
-                         + " repository, usage_day, stored_bytes, measured_at) VALUES (?, ?, ?, ?, ?)")) {
-                delete.setDate(1, today);
-                delete.executeUpdate();
-                for (Map.Entry<List<String>, Long> row : stored.entrySet()) {
-                    insert.setString(1, row.getKey().get(0));
-                    insert.setString(2, row.getKey().get(1));
-                    insert.setDate(3, today);
-                    insert.setLong(4, row.getValue());
-                    insert.setLong(5, now);
-                    insert.addBatch();
+                try (PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM usage_storage WHERE usage_day = ?");
+                     PreparedStatement insert = connection.prepareStatement("INSERT INTO usage_storage (account_id,"
+                             + " repository, usage_day, stored_bytes, measured_at) VALUES (?, ?, ?, ?, ?)")) {
+                    delete.setDate(1, today);
+                    delete.executeUpdate();
+                    for (Map.Entry<List<String>, Long> row : stored.entrySet()) {
+                        insert.setString(1, row.getKey().get(0));
+                        insert.setString(2, row.getKey().get(1));
+                        insert.setDate(3, today);
+                        insert.setLong(4, row.getValue());
+                        insert.setLong(5, now);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
                 }
-                insert.executeBatch();
-            }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("measuring stored bytes failed", e);
         }

@@ -52,6 +52,8 @@ public class ConsoleHeaders extends HttpFilter {
             cookie.setName(ConsoleSession.COOKIE);
             cookie.setPath("/console");
             cookie.setHttpOnly(true);
+            // Undertow (WildFly) writes its own cookie after ConsoleSession's, and keeps this attribute.
+            cookie.setAttribute("SameSite", "Strict");
             event.getServletContext().setSessionTrackingModes(EnumSet.of(SessionTrackingMode.COOKIE));
         }
     }

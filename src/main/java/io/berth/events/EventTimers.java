@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.metrics.MetricUnits;
 
 /**
  * Twice a second: writes the events waiting in memory ({@link PendingEvents}) to the outbox, then delivers the
@@ -60,7 +59,7 @@ public class EventTimers {
 
     @PostConstruct
     void schedule() {
-        metrics.gauge("berth_outbox_lag", MetricUnits.MILLISECONDS, "how long the oldest undelivered event has"
+        metrics.gauge("berth_outbox_lag", RegistryMetrics.MILLISECONDS, "how long the oldest undelivered event has"
                 + " waited", dispatcher::lag);
         timers.createIntervalTimer(INTERVAL_MILLIS, INTERVAL_MILLIS, new TimerConfig("events", false));
     }

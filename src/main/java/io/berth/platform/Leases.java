@@ -4,9 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
@@ -45,12 +43,12 @@ public class Leases {
                 .setParameter(1, name).setParameter(2, owner).executeUpdate();
     }
 
-    /** The database's clock in epoch millis (H2 answers an OffsetDateTime, PostgreSQL a Timestamp). */
+    /**
+     * The database's clock in epoch millis, computed there: a timestamp's Java type depends on the database, its
+     * driver and the JPA provider (OffsetDateTime, Timestamp, Instant).
+     */
     private long databaseNow() {
-        Object now = em.createNativeQuery("SELECT CURRENT_TIMESTAMP").getSingleResult();
-        if (now instanceof OffsetDateTime time) {
-            return time.toInstant().toEpochMilli();
-        }
-        return ((Timestamp) now).getTime();
+        return ((Number) em.createNativeQuery("SELECT CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)")
+                .getSingleResult()).longValue();
     }
 }

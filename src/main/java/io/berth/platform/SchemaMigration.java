@@ -12,6 +12,10 @@ import jakarta.ejb.TransactionManagementType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -26,7 +30,9 @@ import org.flywaydb.core.Flyway;
         name = "java:app/jdbc/berth",
         className = "io.berth.platform.BerthDataSource",
         minPoolSize = 2,
-        maxPoolSize = 64)
+        maxPoolSize = 64,
+        // WildFly passes the definition's attributes to the class's setters and needs at least one.
+        loginTimeout = 30)
 @Singleton
 @Startup
 @TransactionManagement(TransactionManagementType.BEAN)
@@ -42,6 +48,20 @@ public class SchemaMigration {
 
     public int known() {
         return known;
+    }
+
+    /**
+     * How many migrations the database has applied, asked now. Here rather than in the readiness check: WildFly
+     * calls health checks on a thread of its management interface, where the application's names are not bound,
+     * but an enterprise bean's call has them.
+     */
+    public int applied() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT COUNT(*) FROM \"flyway_schema_history\""
+                     + " WHERE \"success\" = TRUE AND \"version\" IS NOT NULL");
+             ResultSet row = query.executeQuery()) {
+            return row.next() ? row.getInt(1) : 0;
+        }
     }
 
     @PostConstruct

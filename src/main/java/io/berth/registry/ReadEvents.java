@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.metrics.MetricUnits;
 
 /**
  * Reads (manifests pulled, blobs downloaded), counted in memory and written to the outbox by the event timers at
@@ -54,7 +53,7 @@ public class ReadEvents implements PendingEvents {
 
     @PostConstruct
     void registerMetric() {
-        metrics.gauge("berth_read_events_dropped", MetricUnits.NONE, "reads not counted since the start because too"
+        metrics.gauge("berth_read_events_dropped", RegistryMetrics.NO_UNIT, "reads not counted since the start because too"
                 + " many different ones waited (the database could not keep up)", dropped::get);
     }
 

@@ -184,9 +184,11 @@ enum ApiProtocol {
         response.setStatus(status);
         response.setContentType(type);
         response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
-        // Committed now, so that the container cannot replace the body with an error page.
-        response.flushBuffer();
+        // Written and closed: the response is complete, so that no container replaces the body with an error page
+        // (Undertow sends one for a failed authentication whose response is not complete, even a committed one).
+        try (var out = response.getOutputStream()) {
+            out.write(bytes);
+        }
         return AuthenticationStatus.SEND_FAILURE;
     }
 

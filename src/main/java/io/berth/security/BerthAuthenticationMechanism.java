@@ -1,6 +1,7 @@
 package io.berth.security;
 
 import io.berth.audit.AuditEntry;
+import io.berth.audit.AuditTrail;
 import io.berth.security.sigv4.SigV4Exception;
 import io.berth.security.sigv4.SignedRequest;
 import io.berth.security.policy.Policy;
@@ -54,6 +55,9 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
     Authenticator authenticator;
 
     @Inject
+    AuditTrail auditTrail;
+
+    @Inject
     SecuritySettings settings;
 
     @Inject
@@ -88,9 +92,31 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) throws AuthenticationException {
         try {
-            return validate(request, response, context);
+            AuthenticationStatus status = validate(request, response, context);
+            if (status == AuthenticationStatus.SEND_FAILURE) {
+                // Recorded here: the request ends without reaching the application.
+                auditTrail.finish(AuditEntry.of(request));
+                readTheRestOfASmallBody(request);
+            }
+            return status;
         } catch (IOException e) {
             throw new AuthenticationException("cannot read or answer the request", e);
+        }
+    }
+
+    /** What a refused request may still send and be read whole: a sign-in form or an API call, not an upload. */
+    private static final long SMALL_BODY = 64 * 1024;
+
+    /**
+     * Reads the rest of a refused request's body when it is small (none, for most). Undertow (WildFly) sends its own
+     * error page after a failed authentication unless the whole exchange is complete, the request too, and fails
+     * doing so once the refusal is written. A large body is left unread: the client is told before it sends it all.
+     */
+    private static void readTheRestOfASmallBody(HttpServletRequest request) throws IOException {
+        long length = request.getContentLengthLong();
+        boolean chunked = request.getHeader("Transfer-Encoding") != null;
+        if (length <= SMALL_BODY && (length >= 0 || !chunked)) {
+            request.getInputStream().skip(SMALL_BODY);
         }
     }
 
@@ -142,7 +168,10 @@ public class BerthAuthenticationMechanism implements HttpAuthenticationMechanism
         if (post && !CrossSite.isSameOriginForm(request, origin)) {
             response.setStatus(HttpServletResponse.SC_FORBIDDEN);
             response.setContentType("text/plain;charset=UTF-8");
-            response.getWriter().write(CrossSite.REFUSAL + "\n");
+            // Closed, as ApiProtocol's refusals are: complete, and so never replaced by an error page.
+            try (var out = response.getWriter()) {
+                out.write(CrossSite.REFUSAL + "\n");
+            }
             return AuthenticationStatus.SEND_FAILURE;
         }
         if (post && request.getRequestURI().equals(ConsoleSession.SIGN_IN)) {
