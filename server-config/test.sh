@@ -10,7 +10,7 @@
 set -euo pipefail
 project="$(cd "$(dirname "$0")/.." && pwd)"
 databases="${BERTH_TEST_DATABASES-h2 postgresql}"
-servers="${BERTH_TEST_SERVERS-payara-server}"
+servers="${BERTH_TEST_SERVERS-payara-server wildfly}"
 
 # The real clients the integration tests drive (and the browser the console's tests drive), each with the Debian
 # package that provides it.
@@ -101,9 +101,12 @@ for server in $servers; do
   it_dir="$project/target/it-$server"
   rm -rf "$directory" "$it_dir"
   database=()
+  runtime=()
   if [ "$server" = wildfly ]; then
     start_postgresql
     database=(BERTH_DB_URL="$(postgresql_database "${server//-/_}")" BERTH_DB_USER=berth)
+    # Health checks on the management port (BERTH_PORT + 4990); no MicroProfile Metrics in WildFly 39.
+    runtime=(-Dberth.it.health.url=http://127.0.0.1:10045/health/ready -Dberth.it.metrics=false)
   fi
   # HTTPS with a key made as the README shows; plain HTTP stays open for the tests.
   mkdir -p "$it_dir/tls"
@@ -121,7 +124,8 @@ for server in $servers; do
   server_stop=("server-config/$server.sh" stop "$directory")
   ./mvnw -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
     -Dit.test="$shared_suite" -Dberth.it.dir="$it_dir" -Dberth.it.server.script="$project/server-config/$server.sh" \
-    -Dberth.it.server.dir="$directory" -Dberth.it.tls.port=5455 -Dberth.it.tls.certificates="$it_dir/tls/certs" "$@"
+    -Dberth.it.server.dir="$directory" -Dberth.it.tls.port=5455 -Dberth.it.tls.certificates="$it_dir/tls/certs" \
+    "${runtime[@]}" "$@"
   "${server_stop[@]}"
   server_stop=()
 done

@@ -356,6 +356,9 @@ class RealClientsIT {
             Command.tryRun(Path.of("/tmp"), "umount", "-l", dockerDir.resolve("root").toString());
         }
         Command.tryRun(Path.of("/tmp"), "rm", "-rf", work.toString());
+        // Later test classes in this JVM (on a full server, all of them) must not look for credentials there.
+        Command.ENVIRONMENT.remove("REGISTRY_AUTH_FILE");
+        Command.ENVIRONMENT.remove("DOCKER_CONFIG");
     }
 
     @Test
