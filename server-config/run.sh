@@ -73,6 +73,8 @@ if command -v curl >/dev/null 2>&1; then
   (
     for _ in $(seq 1 300); do
       sleep 1
+      # java replaced this script's shell ($$): once it has ended, there is nothing to announce.
+      kill -0 $$ 2>/dev/null || exit 0
       # 401: the registry asks for credentials; 308: it sends plain HTTP to HTTPS first.
       case "$(curl -s -o /dev/null -w '%{http_code}' "http://$host:$port/v2/" 2>/dev/null)" in
         401|308) ;;
