@@ -104,8 +104,8 @@ setup() {
   if [ ! -f "$zip" ]; then
     echo "wildfly.sh: fetching WildFly $wildfly_version into the local Maven repository" >&2
     local fetched="$dir/download"
-    "$project/mvnw" -q -B dependency:copy -Dartifact="org.wildfly:wildfly-dist:$wildfly_version:zip" \
-      -DoutputDirectory="$fetched"
+    (cd "$project" && ./mvnw -q -B dependency:copy -Dartifact="org.wildfly:wildfly-dist:$wildfly_version:zip" \
+      -DoutputDirectory="$fetched")
     zip="$fetched/wildfly-dist-$wildfly_version.zip"
   fi
   chmod 700 "$dir"
