@@ -36,7 +36,10 @@ else
   source "$dir/listener.conf"
 fi
 admin_port=$((port - 32))
-asadmin=("$dir/payara6/bin/asadmin" --host 127.0.0.1 --port "$admin_port")
+# The domain's administrator has a password of its own, kept in DIR (owner-only): the administration listener is on
+# loopback, where any user of the machine could otherwise deploy code to run as the server's user.
+passwords="$dir/asadmin.passwords"
+asadmin=("$dir/payara6/bin/asadmin" --host 127.0.0.1 --port "$admin_port" --user admin --passwordfile "$passwords")
 # The address the HTTP listener is reached at: the bind address, or loopback when it binds every interface.
 host="$bind"
 [ "$host" = 0.0.0.0 ] && host=127.0.0.1
@@ -90,7 +93,9 @@ rm "$dir/payara-$version.zip"
 rm -rf "$dir/payara6/glassfish/domains/domain1"
 printf 'port=%q\nbind=%q\n' "$port" "$bind" > "$dir/listener.conf"
 
-"$dir/payara6/bin/asadmin" create-domain --nopassword --portbase $((port - 80)) berth >/dev/null
+printf 'AS_ADMIN_PASSWORD=%s\n' "$(head -c 24 /dev/urandom | base64 | tr -d '/+=')" > "$passwords"
+"$dir/payara6/bin/asadmin" --user admin --passwordfile "$passwords" create-domain --portbase $((port - 80)) berth \
+  >/dev/null
 "${asadmin[@]}" start-domain berth >/dev/null
 
 # A value for `asadmin create-system-properties`, which separates properties with ':' and names from values with '='.
@@ -103,7 +108,10 @@ settings="berth.data.dir=$(escape "$data")"
 while IFS='=' read -r name value; do
   case "$name" in
     BERTH_PORT|BERTH_BIND|BERTH_DATA_DIR|BERTH_WAR|BERTH_SKIP_BUILD|BERTH_JAVA_OPTS|BERTH_TLS_KEYSTORE|BERTH_TLS_KEYSTORE_PASSWORD|BERTH_TLS_ALIAS) ;;
+    # test.sh's own; and an empty value is no setting (asadmin refuses one).
+    BERTH_TEST_*) ;;
     BERTH_*)
+      [ -z "$value" ] && continue
       property="$(echo "${name#BERTH_}" | tr '[:upper:]_' '[:lower:].')"
       settings+=":berth.$property=$(escape "$value")"
       ;;
@@ -153,8 +161,9 @@ if [ -n "${BERTH_TLS_KEYSTORE:-}" ]; then
     exit 2
   fi
   # The key store's password as a password alias, kept encrypted in the domain rather than in domain.xml.
-  printf 'AS_ADMIN_ALIASPASSWORD=%s\n' "$BERTH_TLS_KEYSTORE_PASSWORD" > "$dir/alias.password"
-  "${asadmin[@]}" --passwordfile "$dir/alias.password" create-password-alias berth-tls-keystore >/dev/null
+  { cat "$passwords"; printf 'AS_ADMIN_ALIASPASSWORD=%s\n' "$BERTH_TLS_KEYSTORE_PASSWORD"; } > "$dir/alias.password"
+  "$dir/payara6/bin/asadmin" --host 127.0.0.1 --port "$admin_port" --user admin \
+    --passwordfile "$dir/alias.password" create-password-alias berth-tls-keystore >/dev/null
   rm "$dir/alias.password"
   {
     echo "set $listeners.http-listener-2.address=$bind"

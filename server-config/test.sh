@@ -120,7 +120,7 @@ for server in $servers; do
     BERTH_ADMIN_PASSWORD=it-admin-password BERTH_TRUSTED_PROXIES=127.0.0.9/32 BERTH_METRICS=true \
     BERTH_LIFECYCLE_INTERVAL_SECONDS=2 BERTH_TLS_KEYSTORE="$it_dir/tls/berth.p12" \
     BERTH_TLS_KEYSTORE_PASSWORD=tls-test-password BERTH_TLS_PORT=5455 BERTH_HSTS_SECONDS=600 \
-    "server-config/$server.sh" setup "$directory"
+    "server-config/$server.sh" setup "$directory" || { server_stop=("server-config/$server.sh" stop "$directory"); exit 1; }
   server_stop=("server-config/$server.sh" stop "$directory")
   ./mvnw -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
     -Dit.test="$shared_suite" -Dberth.it.dir="$it_dir" -Dberth.it.server.script="$project/server-config/$server.sh" \

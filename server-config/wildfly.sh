@@ -201,7 +201,11 @@ setup() {
         BERTH_TLS_KEYSTORE|BERTH_TLS_KEYSTORE_PASSWORD|BERTH_TLS_ALIAS|BERTH_TLS_PORT) continue ;;
         # Read on the first start only (the one setup makes, from this environment): not kept in the configuration.
         BERTH_ADMIN_PASSWORD) continue ;;
+        # test.sh's own.
+        BERTH_TEST_*) continue ;;
       esac
+      # An empty value is no setting.
+      [ -z "${!variable}" ] && continue
       local property
       property="$(printf '%s' "$variable" | tr '[:upper:]_' '[:lower:].')"
       echo "/system-property=$property:add(value=$(cli_string "${!variable}"))"
