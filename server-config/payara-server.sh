@@ -18,6 +18,8 @@
 # off: Berth's timers are not persistent and it keeps its leases in the database.
 set -euo pipefail
 project="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=tls-keystore.sh
+source "$project/server-config/tls-keystore.sh"
 version=6.2025.10
 action="${1:-}"
 dir="${2:-}"
@@ -152,14 +154,7 @@ commands="$dir/setup.asadmin"
 } > "$commands"
 
 if [ -n "${BERTH_TLS_KEYSTORE:-}" ]; then
-  keystore="$(cd "$(dirname "$BERTH_TLS_KEYSTORE")" && pwd)/$(basename "$BERTH_TLS_KEYSTORE")"
-  export BERTH_TLS_KEYSTORE_PASSWORD="${BERTH_TLS_KEYSTORE_PASSWORD:-}"
-  alias="${BERTH_TLS_ALIAS:-$(keytool -list -keystore "$keystore" -storetype PKCS12 \
-    -storepass:env BERTH_TLS_KEYSTORE_PASSWORD 2>/dev/null | awk -F, '/PrivateKeyEntry/ {print $1; exit}')}"
-  if [ -z "$alias" ]; then
-    echo "payara-server.sh: no private key in $keystore (or a wrong BERTH_TLS_KEYSTORE_PASSWORD)" >&2
-    exit 2
-  fi
+  read_tls_keystore
   # The key store's password as a password alias, kept encrypted in the domain rather than in domain.xml.
   { cat "$passwords"; printf 'AS_ADMIN_ALIASPASSWORD=%s\n' "$BERTH_TLS_KEYSTORE_PASSWORD"; } > "$dir/alias.password"
   "$dir/payara6/bin/asadmin" --host 127.0.0.1 --port "$admin_port" --user admin \

@@ -12,6 +12,8 @@
 #   BERTH_SKIP_BUILD=1 runs the WAR already in target/ without building
 set -euo pipefail
 project="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=tls-keystore.sh
+source "$project/server-config/tls-keystore.sh"
 port="${BERTH_PORT:-5000}"
 bind="${BERTH_BIND:-127.0.0.1}"
 data="${BERTH_DATA_DIR:-./data}"
@@ -51,14 +53,7 @@ preboot="$data/runtime/pre-boot.asadmin"
 tls=()
 jvm_tls=()
 if [ -n "${BERTH_TLS_KEYSTORE:-}" ]; then
-  keystore="$(cd "$(dirname "$BERTH_TLS_KEYSTORE")" && pwd)/$(basename "$BERTH_TLS_KEYSTORE")"
-  export BERTH_TLS_KEYSTORE_PASSWORD="${BERTH_TLS_KEYSTORE_PASSWORD:-}"
-  alias="${BERTH_TLS_ALIAS:-$(keytool -list -keystore "$keystore" -storetype PKCS12 \
-    -storepass:env BERTH_TLS_KEYSTORE_PASSWORD 2>/dev/null | awk -F, '/PrivateKeyEntry/ {print $1; exit}')}"
-  if [ -z "$alias" ]; then
-    echo "run.sh: no private key in $keystore (or a wrong BERTH_TLS_KEYSTORE_PASSWORD)" >&2
-    exit 2
-  fi
+  read_tls_keystore
   printf '%s\n' "-Djavax.net.ssl.keyStore=\"$keystore\"" "-Djavax.net.ssl.keyStoreType=PKCS12" \
     "-Djavax.net.ssl.keyStorePassword=\"${BERTH_TLS_KEYSTORE_PASSWORD:-}\"" > "$data/runtime/tls.args"
   jvm_tls=("@$data/runtime/tls.args")

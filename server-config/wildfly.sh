@@ -29,6 +29,8 @@
 # The WildFly zip comes from the local Maven repository (fetched with the Maven wrapper when missing).
 set -euo pipefail
 project="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=tls-keystore.sh
+source "$project/server-config/tls-keystore.sh"
 wildfly_version=39.0.1.Final
 zip="$HOME/.m2/repository/org/wildfly/wildfly-dist/$wildfly_version/wildfly-dist-$wildfly_version.zip"
 
@@ -90,14 +92,7 @@ setup() {
   # HTTPS: check the key store before anything is configured, as run.sh does.
   local keystore="" alias="" tls_port=""
   if [ -n "${BERTH_TLS_KEYSTORE:-}" ]; then
-    keystore="$(cd "$(dirname "$BERTH_TLS_KEYSTORE")" && pwd)/$(basename "$BERTH_TLS_KEYSTORE")"
-    export BERTH_TLS_KEYSTORE_PASSWORD="${BERTH_TLS_KEYSTORE_PASSWORD:-}"
-    alias="${BERTH_TLS_ALIAS:-$(keytool -list -keystore "$keystore" -storetype PKCS12 \
-      -storepass:env BERTH_TLS_KEYSTORE_PASSWORD 2>/dev/null | awk -F, '/PrivateKeyEntry/ {print $1; exit}')}"
-    if [ -z "$alias" ]; then
-      echo "wildfly.sh: no private key in $keystore (or a wrong BERTH_TLS_KEYSTORE_PASSWORD)" >&2
-      exit 2
-    fi
+    read_tls_keystore
     tls_port="${BERTH_TLS_PORT:-5443}"
   fi
 
