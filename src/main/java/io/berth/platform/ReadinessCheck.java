@@ -3,7 +3,6 @@ package io.berth.platform;
 import io.berth.storage.BlobStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.UUID;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -34,10 +33,8 @@ public class ReadinessCheck implements HealthCheck {
             // reported as down below
         }
         boolean writable = false;
-        String probe = "readiness-" + UUID.randomUUID();
         try {
-            store.createUpload(probe);
-            store.deleteUpload(probe);
+            store.checkWritable();
             writable = true;
         } catch (Exception e) {
             // reported as down below

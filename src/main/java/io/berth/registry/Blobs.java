@@ -11,10 +11,9 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.util.List;
 import java.util.Optional;
 
@@ -95,20 +94,21 @@ public class Blobs {
      * them when a live copy is stored already) and records the row. A concurrent first upload of the same blob
      * fails at the row's insert, before any file is touched; the caller tries again and finds the row.
      */
-    void recordUpload(String uploadId, Digest digest, long size) {
+    void recordUpload(String uploadId, BlobStore.UploadProgress sealed, Digest digest) {
+        long size = sealed.size();
         long now = System.currentTimeMillis();
         Blob blob = em.find(Blob.class, digest.toString(), LockModeType.PESSIMISTIC_WRITE);
         try {
             if (blob == null) {
                 em.persist(new Blob(digest.toString(), size, now));
                 em.flush();
-                store.publish(uploadId, digest);
+                store.publish(uploadId, sealed, digest);
             } else if (blob.live()) {
                 blob.touch(now);
                 store.deleteUpload(uploadId); // content addressing: the stored copy is the same bytes
             } else {
                 // Collection had claimed it and may have removed its file already: these bytes bring it back.
-                store.publish(uploadId, digest);
+                store.publish(uploadId, sealed, digest);
                 blob.touch(now);
             }
         } catch (IOException e) {
@@ -182,16 +182,10 @@ public class Blobs {
     public void send(RepositoryName repositoryName, Digest digest, long offset, long length, OutputStream out,
                      String actor) throws IOException {
         long sent = 0;
-        try (SeekableByteChannel channel = store.open(digest)) {
+        try (InputStream in = store.open(digest, offset, length)) {
             byte[] buffer = new byte[1 << 20]; // a blob moves in few system calls
-            ByteBuffer wrapped = ByteBuffer.wrap(buffer);
-            channel.position(offset);
-            while (sent < length) {
-                wrapped.clear().limit((int) Math.min(buffer.length, length - sent));
-                int n = channel.read(wrapped);
-                if (n < 0) {
-                    throw new IOException("blob ended early");
-                }
+            int n;
+            while ((n = in.read(buffer)) > 0) {
                 out.write(buffer, 0, n);
                 sent += n;
             }

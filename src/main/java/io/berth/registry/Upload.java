@@ -1,11 +1,15 @@
 package io.berth.registry;
 
+import io.berth.storage.BlobStore;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** An upload in progress. Its bytes are in the blob store under the same id, so it survives a restart. */
+/**
+ * An upload in progress. Its bytes are in the blob store under the same id; its progress (size, running hash, the
+ * store's note) is here, so it survives a restart and can go on at any instance.
+ */
 @Entity
 @Table(name = "upload")
 public class Upload {
@@ -23,6 +27,15 @@ public class Upload {
 
     @Column(name = "touched_at")
     private long touchedAt;
+
+    @Column(name = "hash_state")
+    private String hashState;
+
+    @Column(name = "store_state")
+    private String storeState;
+
+    /** The claim of the request writing a chunk now, or null (UploadRecords). */
+    private String writer;
 
     protected Upload() {
     }
@@ -50,8 +63,13 @@ public class Upload {
         return received;
     }
 
-    void received(long bytes, long when) {
-        this.received = bytes;
-        this.touchedAt = when;
+    /** Where the blob store stands with this upload. */
+    BlobStore.UploadProgress progress() {
+        return new BlobStore.UploadProgress(received, storeState == null ? "" : storeState);
+    }
+
+    /** The running hash's saved state; null before the first byte. */
+    String hashState() {
+        return hashState;
     }
 }

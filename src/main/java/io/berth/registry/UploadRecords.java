@@ -2,6 +2,7 @@ package io.berth.registry;
 
 import io.berth.events.Outbox;
 import io.berth.platform.RegistryMetrics;
+import io.berth.storage.BlobStore;
 import io.berth.storage.Digest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,6 +14,9 @@ import java.time.Duration;
 /** The short database transactions around an upload; the bytes themselves stream outside any transaction. */
 @ApplicationScoped
 public class UploadRecords {
+
+    /** How long a chunk may be written before another request may take its upload over. */
+    static final Duration CLAIM_TERM = Duration.ofMinutes(15);
 
     @PersistenceContext
     EntityManager em;
@@ -48,12 +52,37 @@ public class UploadRecords {
         return upload;
     }
 
+    /**
+     * Claims an upload standing at {@code received} for one request to write to; false when it has moved on or
+     * another request is writing. A claim older than {@link #CLAIM_TERM} (its instance died) may be taken over.
+     */
     @Transactional
-    public void received(String uploadId, long size) {
-        Upload upload = em.find(Upload.class, uploadId);
-        if (upload != null) {
-            upload.received(size, System.currentTimeMillis());
-        }
+    public boolean claim(String uploadId, long received, String claim) {
+        long now = System.currentTimeMillis();
+        return em.createQuery("UPDATE Upload u SET u.writer = :claim, u.touchedAt = :now WHERE u.id = :id"
+                        + " AND u.received = :received AND (u.writer IS NULL OR u.touchedAt < :stale)")
+                .setParameter("claim", claim).setParameter("now", now).setParameter("id", uploadId)
+                .setParameter("received", received).setParameter("stale", now - CLAIM_TERM.toMillis())
+                .executeUpdate() == 1;
+    }
+
+    /** Records a chunk written under {@code claim} and ends the claim; false when the claim was taken over. */
+    @Transactional
+    public boolean appended(String uploadId, String claim, BlobStore.UploadProgress progress, String hashState) {
+        return em.createQuery("UPDATE Upload u SET u.received = :received, u.storeState = :state,"
+                        + " u.hashState = :hash, u.writer = NULL, u.touchedAt = :now"
+                        + " WHERE u.id = :id AND u.writer = :claim")
+                .setParameter("received", progress.size()).setParameter("state", progress.state())
+                .setParameter("hash", hashState).setParameter("now", System.currentTimeMillis())
+                .setParameter("id", uploadId).setParameter("claim", claim)
+                .executeUpdate() == 1;
+    }
+
+    /** Ends a claim whose chunk failed; the upload stays where it was. */
+    @Transactional
+    public void release(String uploadId, String claim) {
+        em.createQuery("UPDATE Upload u SET u.writer = NULL WHERE u.id = :id AND u.writer = :claim")
+                .setParameter("id", uploadId).setParameter("claim", claim).executeUpdate();
     }
 
     @Transactional
@@ -69,14 +98,16 @@ public class UploadRecords {
      * transaction.
      */
     @Transactional
-    public void completed(RepositoryName repositoryName, String uploadId, Digest digest, long size, String actor) {
+    public void completed(RepositoryName repositoryName, String uploadId, BlobStore.UploadProgress sealed,
+                          Digest digest, String actor) {
+        long size = sealed.size();
         Repository repository = repositories.require(repositoryName);
         Upload upload = em.find(Upload.class, uploadId);
         if (upload != null) {
             metrics.uploadCompleted(Duration.ofMillis(System.currentTimeMillis() - upload.startedAt()));
         }
         metrics.pushed(size);
-        blobs.recordUpload(uploadId, digest, size);
+        blobs.recordUpload(uploadId, sealed, digest);
         blobs.link(repository, digest);
         delete(uploadId);
         outbox.append(new RegistryEvent.BlobUploaded(repositoryName.toString(), digest.toString(), size, actor,

@@ -1,6 +1,7 @@
 package io.berth.registry;
 
 import io.berth.storage.BlobStore;
+import io.berth.storage.BlobStore.UploadProgress;
 import io.berth.storage.Digest;
 import io.berth.storage.UploadOffsetException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,12 +11,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
-import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
  * Blob uploads: started, fed in one or many chunks, completed against a digest, or cancelled. Bytes are hashed while
  * they are written; a blob becomes visible only after its digest is verified and its bytes are durable.
+ *
+ * <p>An upload's progress is in its database row, so any instance can take any chunk. A chunk is written under a
+ * claim on that row: two chunks of one upload never write at once, and a chunk that fails leaves the upload where
+ * it was.
  */
 @ApplicationScoped
 public class Uploads {
@@ -26,24 +30,14 @@ public class Uploads {
     @Inject
     BlobStore store;
 
-    @Inject
-    HashStates hashes;
-
     public UploadState start(RepositoryName repositoryName, String actor) {
         String id = UUID.randomUUID().toString();
-        try {
-            store.createUpload(id);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         records.create(repositoryName, id, actor);
         return new UploadState(id, repositoryName, 0);
     }
 
     public UploadState status(RepositoryName repositoryName, String uploadId) {
-        requireWellFormed(uploadId);
-        records.require(repositoryName, uploadId);
-        return new UploadState(uploadId, repositoryName, storedSize(uploadId));
+        return new UploadState(uploadId, repositoryName, require(repositoryName, uploadId).received());
     }
 
     /**
@@ -51,45 +45,61 @@ public class Uploads {
      * streamed chunk that simply continues the upload.
      */
     public UploadState append(RepositoryName repositoryName, String uploadId, Long start, InputStream data) {
-        requireWellFormed(uploadId);
-        records.require(repositoryName, uploadId);
-        long size = storedSize(uploadId);
-        if (start != null && start != size) {
-            throw outOfOrder(size);
+        Upload upload = require(repositoryName, uploadId);
+        String claim = claim(upload, start);
+        boolean recorded = false;
+        try {
+            UploadHash hash = UploadHash.resume(upload.hashState());
+            UploadProgress progress = write(upload, hash, data);
+            if (!records.appended(uploadId, claim, progress, hash.save())) {
+                throw takenOver(uploadId);
+            }
+            recorded = true;
+            return new UploadState(uploadId, repositoryName, progress.size());
+        } finally {
+            if (!recorded) {
+                records.release(uploadId, claim);
+            }
         }
-        long newSize = write(uploadId, size, data);
-        records.received(uploadId, newSize);
-        return new UploadState(uploadId, repositoryName, newSize);
     }
 
     /** Completes an upload with an optional last chunk, verifying {@code digest} before anything becomes visible. */
     public BlobInfo complete(RepositoryName repositoryName, String uploadId, Digest digest, Long start,
                              InputStream lastChunk, String actor) {
-        requireWellFormed(uploadId);
-        records.require(repositoryName, uploadId);
-        long size = storedSize(uploadId);
-        if (start != null && start != size) {
-            throw outOfOrder(size);
-        }
-        if (lastChunk != null) {
-            size = write(uploadId, size, lastChunk);
-        }
-        HashStates.State state = hashes.take(uploadId, size);
-        MessageDigest hasher = state != null && digest.algorithm().equals("sha256")
-                ? state.hasher() : rehash(uploadId, size, digest.algorithm());
-        Digest actual = Digest.of(digest.algorithm(), hasher.digest());
-        if (!actual.equals(digest)) {
-            cancel(repositoryName, uploadId);
-            throw new RegistryException(Problem.DIGEST_INVALID,
-                    "provided digest did not match uploaded content", digest.toString());
-        }
+        Upload upload = require(repositoryName, uploadId);
+        String claim = claim(upload, start);
+        UploadProgress sealed;
+        UploadHash hash = UploadHash.resume(upload.hashState());
         try {
-            records.completed(repositoryName, uploadId, digest, size, actor);
-        } catch (RuntimeException concurrentInsert) {
-            // Another upload of the same blob recorded it first; the row is there now, so this succeeds.
-            records.completed(repositoryName, uploadId, digest, size, actor);
+            UploadProgress progress = lastChunk != null ? write(upload, hash, lastChunk) : upload.progress();
+            sealed = store.seal(uploadId, progress);
+        } catch (IOException e) {
+            records.release(uploadId, claim);
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            records.release(uploadId, claim);
+            throw e;
         }
-        return new BlobInfo(digest, size);
+        // Sealed: the upload takes no more chunks, so whatever happens now ends it.
+        try {
+            Digest actual = digest.algorithm().equals("sha256")
+                    ? Digest.of("sha256", hash.finish())
+                    : Digest.of(digest.algorithm(), rehash(uploadId, sealed, digest.algorithm()).digest());
+            if (!actual.equals(digest)) {
+                throw new RegistryException(Problem.DIGEST_INVALID,
+                        "provided digest did not match uploaded content", digest.toString());
+            }
+            try {
+                records.completed(repositoryName, uploadId, sealed, digest, actor);
+            } catch (RuntimeException concurrentInsert) {
+                // Another upload of the same blob recorded it first; the row is there now, so this succeeds.
+                records.completed(repositoryName, uploadId, sealed, digest, actor);
+            }
+            return new BlobInfo(digest, sealed.size());
+        } catch (RuntimeException e) {
+            discard(uploadId);
+            throw e;
+        }
     }
 
     /** A monolithic upload: the whole blob in one request. */
@@ -99,74 +109,77 @@ public class Uploads {
     }
 
     public void cancel(RepositoryName repositoryName, String uploadId) {
-        requireWellFormed(uploadId);
-        records.require(repositoryName, uploadId);
-        hashes.forget(uploadId);
-        try {
-            store.deleteUpload(uploadId);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        records.delete(uploadId);
+        require(repositoryName, uploadId);
+        discard(uploadId);
     }
 
-    private long write(String uploadId, long offset, InputStream data) {
-        HashStates.State state = hashes.take(uploadId, offset);
-        MessageDigest hasher = state != null ? state.hasher() : rehash(uploadId, offset, "sha256");
+    private Upload require(RepositoryName repositoryName, String uploadId) {
         try {
-            long newSize = store.append(uploadId, offset, data, hasher);
-            hashes.put(uploadId, newSize, hasher);
-            return newSize;
+            UUID.fromString(uploadId);
+        } catch (IllegalArgumentException e) {
+            throw unknown(uploadId);
+        }
+        return records.require(repositoryName, uploadId);
+    }
+
+    /** Claims the upload for one chunk starting at {@code start} (null: wherever the upload ends). */
+    private String claim(Upload upload, Long start) {
+        if (start != null && start != upload.received()) {
+            throw outOfOrder(upload.received());
+        }
+        String claim = UUID.randomUUID().toString();
+        if (!records.claim(upload.id(), upload.received(), claim)) {
+            throw new RegistryException(Problem.UPLOAD_OUT_OF_ORDER,
+                    "another chunk of this upload is being written or was written meanwhile", upload.received());
+        }
+        return claim;
+    }
+
+    private UploadProgress write(Upload upload, UploadHash hash, InputStream data) {
+        try {
+            return store.append(upload.id(), upload.progress(), data, hash::update);
         } catch (UploadOffsetException e) {
             throw outOfOrder(e.actualSize());
         } catch (NoSuchFileException e) {
-            throw unknown(uploadId);
+            throw unknown(upload.id());
         } catch (IOException e) {
-            // The client went away mid-chunk: what arrived stays, the hash state is rebuilt on the next chunk.
-            throw new RegistryException(Problem.BLOB_UPLOAD_INVALID, "the upload stream was interrupted", uploadId);
+            // The client went away mid-chunk: the upload stays where the last whole chunk left it.
+            throw new RegistryException(Problem.BLOB_UPLOAD_INVALID, "the upload stream was interrupted",
+                    upload.id());
         }
     }
 
-    private MessageDigest rehash(String uploadId, long size, String algorithm) {
+    /** Hashes a sealed upload's bytes, for a digest other than SHA-256 (which is computed while writing). */
+    private MessageDigest rehash(String uploadId, UploadProgress sealed, String algorithm) {
         MessageDigest hasher = Digest.newMessageDigest(algorithm);
         byte[] buffer = new byte[1 << 20];
-        try (InputStream in = store.openUpload(uploadId)) {
-            long remaining = size;
+        try (InputStream in = store.openUpload(uploadId, sealed)) {
             int n;
-            while (remaining > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining))) > 0) {
+            while ((n = in.read(buffer)) > 0) {
                 hasher.update(buffer, 0, n);
-                remaining -= n;
             }
-        } catch (NoSuchFileException e) {
-            throw unknown(uploadId);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return hasher;
     }
 
-    private long storedSize(String uploadId) {
+    private void discard(String uploadId) {
+        records.delete(uploadId);
         try {
-            OptionalLong size = store.uploadSize(uploadId);
-            if (size.isEmpty()) {
-                throw unknown(uploadId);
-            }
-            return size.getAsLong();
+            store.deleteUpload(uploadId);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static void requireWellFormed(String uploadId) {
-        try {
-            UUID.fromString(uploadId);
-        } catch (IllegalArgumentException e) {
-            throw unknown(uploadId);
-        }
-    }
-
     private static RegistryException unknown(String uploadId) {
         return new RegistryException(Problem.BLOB_UPLOAD_UNKNOWN, "blob upload unknown to registry", uploadId);
+    }
+
+    private static RegistryException takenOver(String uploadId) {
+        return new RegistryException(Problem.BLOB_UPLOAD_INVALID,
+                "the chunk took so long that another request took the upload over", uploadId);
     }
 
     private static RegistryException outOfOrder(long size) {

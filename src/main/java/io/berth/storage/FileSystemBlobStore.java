@@ -6,14 +6,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.Channels;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -61,8 +61,10 @@ public class FileSystemBlobStore implements BlobStore {
     }
 
     @Override
-    public SeekableByteChannel open(Digest digest) throws IOException {
-        return FileChannel.open(blobPath(digest), StandardOpenOption.READ);
+    public InputStream open(Digest digest, long offset, long length) throws IOException {
+        FileChannel channel = FileChannel.open(blobPath(digest), StandardOpenOption.READ);
+        channel.position(offset);
+        return new BoundedInputStream(Channels.newInputStream(channel), length);
     }
 
     @Override
@@ -88,29 +90,34 @@ public class FileSystemBlobStore implements BlobStore {
         Files.deleteIfExists(blobPath(digest));
     }
 
+    /**
+     * Appends under a file lock, after cutting off whatever a failed append left past {@code at}: the caller's
+     * progress, not the file's length, says how far the upload has come.
+     */
     @Override
-    public void createUpload(String uploadId) throws IOException {
-        Files.newByteChannel(uploadPath(uploadId), Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                OwnerOnly.file()).close();
-    }
-
-    @Override
-    public OptionalLong uploadSize(String uploadId) throws IOException {
-        return sizeOf(uploadPath(uploadId));
-    }
-
-    @Override
-    public long append(String uploadId, long offset, InputStream data, MessageDigest hasher) throws IOException {
-        try (FileChannel channel = FileChannel.open(uploadPath(uploadId), StandardOpenOption.WRITE);
+    public UploadProgress append(String uploadId, UploadProgress at, InputStream data, ByteSink sink)
+            throws IOException {
+        Path path = uploadPath(uploadId);
+        if (at.size() == 0) {
+            try {
+                Files.newByteChannel(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        OwnerOnly.file()).close();
+            } catch (FileAlreadyExistsException retried) {
+                // an earlier first chunk failed: it is cut off below
+            }
+        }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE);
              FileLock lock = tryLock(channel)) {
             long size = channel.size();
             if (lock == null) {
-                throw new UploadOffsetException(offset, size); // another chunk of this upload is being written
+                throw new UploadOffsetException(at.size(), size); // another chunk of this upload is being written
             }
-            if (size != offset) {
-                throw new UploadOffsetException(offset, size);
+            if (size < at.size()) {
+                throw new IOException("upload " + uploadId + " holds " + size + " bytes, fewer than its "
+                        + at.size());
             }
-            channel.position(offset);
+            channel.truncate(at.size());
+            channel.position(at.size());
             byte[] buffer = new byte[BUFFER_SIZE];
             ByteBuffer wrapped = ByteBuffer.wrap(buffer);
             BackgroundFlush flush = new BackgroundFlush(channel);
@@ -120,11 +127,11 @@ public class FileSystemBlobStore implements BlobStore {
                 while (wrapped.hasRemaining()) {
                     channel.write(wrapped);
                 }
-                hasher.update(buffer, 0, n);
+                sink.accept(buffer, 0, n);
                 flush.written(n);
             }
             flush.await();
-            return channel.position();
+            return new UploadProgress(channel.position(), "");
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException("upload " + uploadId);
         }
@@ -179,20 +186,30 @@ public class FileSystemBlobStore implements BlobStore {
     }
 
     @Override
-    public InputStream openUpload(String uploadId) throws IOException {
-        return Files.newInputStream(uploadPath(uploadId));
+    public UploadProgress seal(String uploadId, UploadProgress at) throws IOException {
+        Path path = uploadPath(uploadId);
+        if (at.size() == 0) {
+            append(uploadId, at, InputStream.nullInputStream(), (bytes, offset, length) -> { });
+        }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            channel.truncate(at.size());
+            channel.force(true);
+        }
+        return at;
     }
 
     @Override
-    public void publish(String uploadId, Digest digest) throws IOException {
-        Path upload = uploadPath(uploadId);
-        try (FileChannel channel = FileChannel.open(upload, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
+    public InputStream openUpload(String uploadId, UploadProgress sealed) throws IOException {
+        return new BoundedInputStream(Files.newInputStream(uploadPath(uploadId)), sealed.size());
+    }
+
+    @Override
+    public void publish(String uploadId, UploadProgress sealed, Digest digest) throws IOException {
         Path target = blobPath(digest);
         OwnerOnly.directory(target.getParent());
         try {
-            Files.move(upload, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(uploadPath(uploadId), target, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("the blob store needs uploads and blobs on one file system", e);
         }
@@ -201,6 +218,12 @@ public class FileSystemBlobStore implements BlobStore {
     @Override
     public void deleteUpload(String uploadId) throws IOException {
         Files.deleteIfExists(uploadPath(uploadId));
+    }
+
+    @Override
+    public void checkWritable() throws IOException {
+        Path probe = Files.createTempFile(uploads, "readiness-", ".probe");
+        Files.delete(probe);
     }
 
     private static OptionalLong sizeOf(Path path) throws IOException {
