@@ -2,7 +2,8 @@
 # The README's test command: on a fresh Debian machine, installs the Debian packages the integration tests drive,
 # then runs every test with the project's own Maven (the wrapper): the unit tests; the integration tests on Payara
 # Micro with each database of BERTH_TEST_DATABASES (default "h2 postgresql"; PostgreSQL is a cluster of its own,
-# started in a temporary directory and stopped at the end); then the tests that share one server (every test class
+# started in a temporary directory and stopped at the end, and with it blobs go to an S3 server, s3proxy, started
+# likewise); then the tests that share one server (every test class
 # but those that start servers of their own with run.sh) on each full server of BERTH_TEST_SERVERS (default
 # "payara-server wildfly"), each set up from scratch by its script in server-config/: Payara Server on H2, WildFly on
 # PostgreSQL. Extra arguments go to Maven, e.g.
@@ -54,8 +55,15 @@ fi
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 pg_port="${BERTH_TEST_POSTGRESQL_PORT:-55433}"
 cluster=""
+s3_pid=""
+s3_dir=""
 server_stop=()
 finish() {
+  if [ -n "$s3_pid" ]; then
+    kill "$s3_pid" 2>/dev/null || true
+    wait "$s3_pid" 2>/dev/null || true
+    rm -rf "$s3_dir"
+  fi
   [ ${#server_stop[@]} -gt 0 ] && "${server_stop[@]}" >/dev/null 2>&1 || true
   if [ -n "$cluster" ]; then
     runuser -u postgres -- "$pg_bin/pg_ctl" -D "$cluster/data" -m fast stop >/dev/null 2>&1 || true
@@ -84,11 +92,34 @@ postgresql_database() {
   echo "jdbc:postgresql://127.0.0.1:$pg_port/$1"
 }
 
+# An S3 server (s3proxy on its file system backend, the jar the build copied to target/), for the run on
+# PostgreSQL: the scale-out configuration, PostgreSQL and S3. The keys are the tests' (TestBlobStorage).
+s3_port="${BERTH_TEST_S3_PORT:-59000}"
+start_s3() {
+  s3_dir="$(mktemp -d /tmp/berth-s3.XXXXXX)"
+  mkdir "$s3_dir/buckets"
+  printf '%s\n' "s3proxy.endpoint=http://127.0.0.1:$s3_port" s3proxy.authorization=aws-v2-or-v4 \
+    s3proxy.identity=berth-test s3proxy.credential=berth-test-secret jclouds.provider=filesystem \
+    "jclouds.filesystem.basedir=$s3_dir/buckets" > "$s3_dir/s3proxy.properties"
+  java -Xmx1g -jar "$project/target/s3proxy.jar" --properties "$s3_dir/s3proxy.properties" > "$s3_dir/s3proxy.log" 2>&1 &
+  s3_pid=$!
+  for _ in $(seq 1 120); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$s3_port") 2>/dev/null && return 0
+    kill -0 "$s3_pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  echo "server-config/test.sh: s3proxy did not start; its log:" >&2
+  cat "$s3_dir/s3proxy.log" >&2
+  exit 1
+}
+
 if [[ " $databases " == *" postgresql "* ]]; then
   start_postgresql
+  start_s3
   # The shared test server's database; each server a test starts of its own gets another (ServerProcess).
   ./mvnw -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dberth.it.db.url="$(postgresql_database arquillian)" -Dberth.it.dir="$project/target/it-postgresql" "$@"
+    -Dberth.it.db.url="$(postgresql_database arquillian)" -Dberth.it.dir="$project/target/it-postgresql" \
+    -Dberth.it.blob.store=s3 -Dberth.it.s3.endpoint="http://127.0.0.1:$s3_port" "$@"
 fi
 
 # The full servers, with the settings the shared Payara Micro test server has (arquillian.xml), a lifecycle timer

@@ -18,6 +18,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.net.URI;
+import java.util.Optional;
 
 /** {@code /v2/<name>/blobs/<digest>}: fetch (whole or a range), check and delete blobs. */
 @Path("v2/{name: .+}/blobs/{digest}")
@@ -43,6 +45,13 @@ public class BlobResource {
         RepositoryName repository = Callers.repository(request, name);
         BlobInfo blob = blobs.stat(repository, Reference.parseDigest(digest));
         if (rangeHeader == null) {
+            Optional<URI> direct = blobs.directDownload(repository, blob, Callers.actor(request));
+            if (direct.isPresent()) {
+                // The client fetches the bytes from the object store itself (BERTH_S3_REDIRECT).
+                return Response.temporaryRedirect(direct.get())
+                        .header("Docker-Content-Digest", blob.digest().toString())
+                        .header(HttpHeaders.CONTENT_LENGTH, 0).build();
+            }
             return headers(Response.ok(stream(repository, blob.digest(), 0, blob.size())), blob)
                     .header(HttpHeaders.CONTENT_LENGTH, blob.size()).build();
         }

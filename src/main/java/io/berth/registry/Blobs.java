@@ -14,12 +14,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /** Blobs as a repository sees them: readable only through the repository's link. */
 @ApplicationScoped
 public class Blobs {
+
+    /** How long a client has to start fetching a blob from a direct download URL (Distribution's default). */
+    private static final Duration DIRECT_DOWNLOAD_VALIDITY = Duration.ofMinutes(20);
 
     @PersistenceContext
     EntityManager em;
@@ -173,6 +178,20 @@ public class Blobs {
         em.remove(link);
         outbox.append(new RegistryEvent.BlobDeleted(repositoryName.toString(), digest.toString(), actor,
                 System.currentTimeMillis()));
+    }
+
+    /**
+     * A short-lived URL the client may fetch the whole blob from, straight from the object store, when the store
+     * hands them out; the download is recorded as if Berth had sent the bytes.
+     */
+    public Optional<URI> directDownload(RepositoryName repositoryName, BlobInfo blob, String actor) {
+        Optional<URI> url = store.downloadUrl(blob.digest(), DIRECT_DOWNLOAD_VALIDITY);
+        if (url.isPresent()) {
+            readEvents.downloaded(repositoryName, blob.digest().toString(), blob.size(), actor,
+                    System.currentTimeMillis());
+            metrics.pulled(blob.size());
+        }
+        return url;
     }
 
     /**

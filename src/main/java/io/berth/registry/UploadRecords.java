@@ -15,8 +15,12 @@ import java.time.Duration;
 @ApplicationScoped
 public class UploadRecords {
 
-    /** How long a chunk may be written before another request may take its upload over. */
-    static final Duration CLAIM_TERM = Duration.ofMinutes(15);
+    /**
+     * How long a claim holds without being renewed; a chunk being written renews it every
+     * {@link #CLAIM_RENEWAL}, so only a claim whose instance died lapses, and its upload can go on after this.
+     */
+    static final Duration CLAIM_TERM = Duration.ofMinutes(2);
+    static final Duration CLAIM_RENEWAL = Duration.ofSeconds(30);
 
     @PersistenceContext
     EntityManager em;
@@ -64,6 +68,14 @@ public class UploadRecords {
                 .setParameter("claim", claim).setParameter("now", now).setParameter("id", uploadId)
                 .setParameter("received", received).setParameter("stale", now - CLAIM_TERM.toMillis())
                 .executeUpdate() == 1;
+    }
+
+    /** Renews a claim while its chunk is written; false when it was taken over. */
+    @Transactional
+    public boolean renew(String uploadId, String claim) {
+        return em.createQuery("UPDATE Upload u SET u.touchedAt = :now WHERE u.id = :id AND u.writer = :claim")
+                .setParameter("now", System.currentTimeMillis()).setParameter("id", uploadId)
+                .setParameter("claim", claim).executeUpdate() == 1;
     }
 
     /** Records a chunk written under {@code claim} and ends the claim; false when the claim was taken over. */

@@ -6,12 +6,14 @@ import io.berth.storage.Digest;
 import io.berth.storage.UploadOffsetException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * Blob uploads: started, fed in one or many chunks, completed against a digest, or cancelled. Bytes are hashed while
@@ -50,7 +52,7 @@ public class Uploads {
         boolean recorded = false;
         try {
             UploadHash hash = UploadHash.resume(upload.hashState());
-            UploadProgress progress = write(upload, hash, data);
+            UploadProgress progress = write(upload, claim, hash, data);
             if (!records.appended(uploadId, claim, progress, hash.save())) {
                 throw takenOver(uploadId);
             }
@@ -71,7 +73,7 @@ public class Uploads {
         UploadProgress sealed;
         UploadHash hash = UploadHash.resume(upload.hashState());
         try {
-            UploadProgress progress = lastChunk != null ? write(upload, hash, lastChunk) : upload.progress();
+            UploadProgress progress = lastChunk != null ? write(upload, claim, hash, lastChunk) : upload.progress();
             sealed = store.seal(uploadId, progress);
         } catch (IOException e) {
             records.release(uploadId, claim);
@@ -135,9 +137,10 @@ public class Uploads {
         return claim;
     }
 
-    private UploadProgress write(Upload upload, UploadHash hash, InputStream data) {
+    private UploadProgress write(Upload upload, String claim, UploadHash hash, InputStream data) {
         try {
-            return store.append(upload.id(), upload.progress(), data, hash::update);
+            InputStream renewing = new ClaimRenewingStream(data, () -> records.renew(upload.id(), claim));
+            return store.append(upload.id(), upload.progress(), renewing, hash::update);
         } catch (UploadOffsetException e) {
             throw outOfOrder(e.actualSize());
         } catch (NoSuchFileException e) {
@@ -170,6 +173,28 @@ public class Uploads {
             store.deleteUpload(uploadId);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Renews the chunk's claim as its bytes arrive, so that a long chunk keeps it. */
+    private static final class ClaimRenewingStream extends FilterInputStream {
+        private final BooleanSupplier renew;
+        private long renewAt = System.nanoTime() + UploadRecords.CLAIM_RENEWAL.toNanos();
+
+        ClaimRenewingStream(InputStream in, BooleanSupplier renew) {
+            super(in);
+            this.renew = renew;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (System.nanoTime() - renewAt > 0) {
+                if (!renew.getAsBoolean()) {
+                    throw new IOException("the upload's claim was taken over");
+                }
+                renewAt = System.nanoTime() + UploadRecords.CLAIM_RENEWAL.toNanos();
+            }
+            return in.read(buffer, offset, length);
         }
     }
 

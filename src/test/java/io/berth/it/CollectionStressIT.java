@@ -127,9 +127,7 @@ class CollectionStressIT {
             // A file no row names, as an upload killed between publishing its bytes and committing leaves one.
             byte[] orphan = bytes("published, never recorded");
             String orphanHex = sha256(orphan).substring("sha256:".length());
-            Path orphanFile = crashing.data.resolve("blobs/sha256/" + orphanHex.substring(0, 2) + "/" + orphanHex);
-            Files.createDirectories(orphanFile.getParent());
-            Files.write(orphanFile, orphan);
+            crashing.putOrphanBlob(orphanHex, orphan);
             crashing.start();
             // The killed instance's lease lapses within its period (30 s): until then the new one answers 409.
             collectOnce(http);

@@ -24,6 +24,7 @@ final class ServerProcess implements AutoCloseable {
     final RegistryHttp registry;
     private final int port;
     private final Map<String, String> settings;
+    private final String bucket;
     private Process process;
 
     /** A server on {@code port} in a new data directory under the tests' directory; {@code settings} are BERTH_… */
@@ -36,6 +37,8 @@ final class ServerProcess implements AutoCloseable {
         }
         this.port = port;
         this.settings = new HashMap<>(settings);
+        this.bucket = TestBlobStorage.bucketFor(data.getFileName().toString());
+        this.settings.putAll(TestBlobStorage.settings(bucket));
         TestDatabase.forServer(data.getFileName().toString()).ifPresent(url -> {
             this.settings.put("BERTH_DB_URL", url);
             this.settings.put("BERTH_DB_USER", "berth");
@@ -85,13 +88,14 @@ final class ServerProcess implements AutoCloseable {
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
     }
 
-    /** The digests ({@code sha256:<hex>}) of the blob files in the server's store. */
+    /** The digests ({@code sha256:<hex>}) of the blobs in the server's store. */
     Set<String> blobFiles() throws IOException {
-        try (Stream<Path> files = Files.walk(data.resolve("blobs"))) {
-            return files.filter(Files::isRegularFile)
-                    .map(f -> f.getParent().getParent().getFileName() + ":" + f.getFileName())
-                    .collect(Collectors.toCollection(TreeSet::new));
-        }
+        return TestBlobStorage.blobs(data, bucket);
+    }
+
+    /** Stores a blob that no database row names. */
+    void putOrphanBlob(String sha256Hex, byte[] content) throws IOException {
+        TestBlobStorage.putOrphan(data, bucket, sha256Hex, content);
     }
 
     String log() {

@@ -112,10 +112,19 @@ abstract class BlobStoreContract {
 
             @Override
             public int read() throws IOException {
-                if (left-- == 0) {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0];
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                if (left == 0) {
                     throw new IOException("the client went away");
                 }
-                return 42;
+                int n = Math.min(length, left);
+                java.util.Arrays.fill(buffer, offset, offset + n, (byte) 42);
+                left -= n;
+                return n;
             }
         };
         assertThrows(IOException.class, () -> store().append(uploadId, first, breaksMidway, (b, o, l) -> { }));
