@@ -14,9 +14,9 @@ databases="${BERTH_TEST_DATABASES-h2 postgresql}"
 servers="${BERTH_TEST_SERVERS-payara-server wildfly}"
 
 # The real clients the integration tests drive (and the browser the console's tests drive), each with the Debian
-# package that provides it.
-tools=(skopeo podman buildah dockerd /usr/bin/aws chromium chromedriver)
-packages=(skopeo podman buildah docker.io awscli chromium chromium-driver)
+# package that provides it; HAProxy balances the instances of the scale-out test.
+tools=(skopeo podman buildah dockerd /usr/bin/aws chromium chromedriver haproxy)
+packages=(skopeo podman buildah docker.io awscli chromium chromium-driver haproxy)
 
 missing=()
 for i in "${!tools[@]}"; do

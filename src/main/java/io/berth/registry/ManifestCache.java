@@ -1,7 +1,10 @@
 package io.berth.registry;
 
+import io.berth.platform.CacheScopes;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -17,8 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Correctness: every change to a repository's manifests or tags bumps the repository's generation both when it
  * happens and again after its transaction completes, dropping the repository's entries each time. A reader records
  * the generation before it reads the database and stores its result only if the generation is still the same, so a
- * read that overlapped a change can never put the old state back. The cache lives in one JVM: instances sharing a
- * database will need the invalidation broadcast (the scale-out work).
+ * read that overlapped a change can never put the old state back. Instances sharing a database learn of each other's
+ * changes through {@link CacheScopes}: the change bumps the repository's scope in its transaction, and every
+ * instance drops the repository's entries (bumping its generation) within a poll of the commit.
  */
 @ApplicationScoped
 public class ManifestCache {
@@ -40,6 +44,9 @@ public class ManifestCache {
 
     @Resource
     TransactionSynchronizationRegistry transactions;
+
+    @Inject
+    CacheScopes scopes;
 
     Entry get(RepositoryName repository, String reference) {
         Map<String, Entry> entries = byRepository.get(repository);
@@ -84,6 +91,7 @@ public class ManifestCache {
 
     /** Called inside the transaction that changes the repository's manifests or tags. */
     void invalidate(RepositoryName repository) {
+        scopes.changed(CacheScopes.repository(repository.toString()));
         bump(repository);
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
@@ -97,6 +105,13 @@ public class ManifestCache {
                 }
             }
         });
+    }
+
+    /** Another instance (or this one, once more) changed a repository. */
+    void changedElsewhere(@Observes CacheScopes.Changed change) {
+        if (change.scope().startsWith(CacheScopes.repository(""))) {
+            bump(RepositoryName.parse(change.scope().substring(CacheScopes.repository("").length())));
+        }
     }
 
     private void bump(RepositoryName repository) {

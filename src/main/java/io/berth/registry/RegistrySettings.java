@@ -3,6 +3,7 @@ package io.berth.registry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Registry settings from MicroProfile Config: system properties, environment (BERTH_…), properties files. */
@@ -24,6 +25,18 @@ public class RegistrySettings {
     @Inject
     @ConfigProperty(name = "berth.sparse.indexes", defaultValue = "false")
     boolean sparseIndexes;
+
+    /**
+     * The server key (SecretBox): created in the data directory unless set. Instances sharing a database must share
+     * it: it seals the access key secrets in the database and the page tokens clients carry between instances.
+     */
+    @Inject
+    @ConfigProperty(name = "berth.server.key.file")
+    Optional<String> serverKeyFile;
+
+    public Path serverKeyFile() {
+        return serverKeyFile.map(Path::of).orElse(dataDir().resolve("keys/server.key")).toAbsolutePath();
+    }
 
     public Path dataDir() {
         return Path.of(dataDir).toAbsolutePath();

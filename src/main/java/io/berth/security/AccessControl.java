@@ -25,8 +25,11 @@ import java.util.concurrent.ConcurrentMap;
 @ApplicationScoped
 public class AccessControl {
 
-    /** A repository's policy and tags are re-read at most this often per instance; local changes apply at once. */
-    private static final long RESOURCE_CACHE_MILLIS = 2_000;
+    /**
+     * A repository's policy and tags are re-read at most this often per instance, so that a change made on another
+     * instance applies within it; changes made here apply at once.
+     */
+    private static final long RESOURCE_CACHE_MILLIS = 1_000;
 
     @Inject
     Repositories repositories;

@@ -1,5 +1,6 @@
 package io.berth.security;
 
+import io.berth.platform.CacheScopes;
 import io.berth.security.sigv4.SigV4Exception;
 import io.berth.security.sigv4.SigV4Verifier;
 import io.berth.security.sigv4.SignedRequest;
@@ -78,6 +79,13 @@ public class Authenticator {
 
     void forgetVerified(@Observes Identities.IdentitiesChanged change) {
         verified.clear();
+    }
+
+    /** Identities changed on another instance. */
+    void forgetVerified(@Observes CacheScopes.Changed change) {
+        if (change.scope().equals(CacheScopes.IDENTITIES)) {
+            verified.clear();
+        }
     }
 
     /** Checks an {@code Authorization: Basic …} header from {@code clientAddress}. */

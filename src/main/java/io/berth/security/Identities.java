@@ -1,6 +1,7 @@
 package io.berth.security;
 
 import io.berth.events.Outbox;
+import io.berth.platform.CacheScopes;
 import io.berth.security.InlinePolicy.OwnerKind;
 import io.berth.security.policy.Policy;
 import io.berth.security.policy.PolicyException;
@@ -74,6 +75,9 @@ public class Identities {
 
     @Inject
     Event<PasswordChanged> passwordChanged;
+
+    @Inject
+    CacheScopes scopes;
 
     /** A hash of a random password, verified against when a user is unknown. */
     private String decoyHash;
@@ -162,7 +166,7 @@ public class Identities {
         em.flush();
         outbox.append(new IdentityEvent.UserCreated(accountId, name, user.externalId(), administrator, actor,
                 user.createdAt()));
-        changed.fire(new IdentitiesChanged());
+        identitiesChanged();
         return user;
     }
 
@@ -188,7 +192,7 @@ public class Identities {
         em.createQuery("DELETE FROM LoginToken t WHERE t.userId = :id").setParameter("id", user.id()).executeUpdate();
         em.remove(user);
         outbox.append(new IdentityEvent.UserDeleted(accountId, name, actor, System.currentTimeMillis()));
-        changed.fire(new IdentitiesChanged());
+        identitiesChanged();
     }
 
     private static IdentityException deleteConflict(String first) {
@@ -207,7 +211,7 @@ public class Identities {
         user.passwordHash(null);
         em.createQuery("DELETE FROM LoginToken t WHERE t.userId = :id").setParameter("id", user.id()).executeUpdate();
         outbox.append(new IdentityEvent.PasswordDeleted(accountId, name, actor, System.currentTimeMillis()));
-        changed.fire(new IdentitiesChanged());
+        identitiesChanged();
         passwordChanged.fire(new PasswordChanged(user.accountId(), user.name()));
     }
 
@@ -232,7 +236,7 @@ public class Identities {
         em.createQuery("DELETE FROM LoginToken t WHERE t.userId = :id").setParameter("id", user.id()).executeUpdate();
         outbox.append(new IdentityEvent.PasswordSet(user.accountId(), user.name(), create, actor,
                 System.currentTimeMillis()));
-        changed.fire(new IdentitiesChanged());
+        identitiesChanged();
         if (!create) {
             passwordChanged.fire(new PasswordChanged(user.accountId(), user.name()));
         }
@@ -302,7 +306,7 @@ public class Identities {
         }
         outbox.append(new IdentityEvent.AccessKeyStatusChanged(accountId, userName, accessKeyId, active, actor,
                 System.currentTimeMillis()));
-        changed.fire(new IdentitiesChanged());
+        identitiesChanged();
     }
 
     @Transactional
@@ -313,7 +317,7 @@ public class Identities {
         em.remove(key);
         outbox.append(new IdentityEvent.AccessKeyDeleted(accountId, userName, accessKeyId, actor,
                 System.currentTimeMillis()));
-        changed.fire(new IdentitiesChanged());
+        identitiesChanged();
     }
 
     private AccessKey requireKey(String accountId, String userName, String accessKeyId) {
@@ -379,7 +383,7 @@ public class Identities {
         }
         outbox.append(new IdentityEvent.GroupMembershipChanged(accountId, groupName, userName, member, actor,
                 System.currentTimeMillis()));
-        changed.fire(new IdentitiesChanged());
+        identitiesChanged();
     }
 
     // --- inline policies ----------------------------------------------------------------------------------------
@@ -412,7 +416,7 @@ public class Identities {
         }
         outbox.append(new IdentityEvent.PolicyPut(accountId, kind, ownerName, policyName, document, actor,
                 System.currentTimeMillis()));
-        changed.fire(new IdentitiesChanged());
+        identitiesChanged();
     }
 
     private static long nonWhitespace(String document) {
@@ -433,7 +437,7 @@ public class Identities {
         em.remove(requirePolicy(kind, accountId, ownerName, policyName));
         outbox.append(new IdentityEvent.PolicyDeleted(accountId, kind, ownerName, policyName, actor,
                 System.currentTimeMillis()));
-        changed.fire(new IdentitiesChanged());
+        identitiesChanged();
     }
 
     /** The inline policies of one user or group, by name. */
@@ -482,5 +486,11 @@ public class Identities {
             s.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
         }
         return s.toString();
+    }
+
+    /** Drops what this instance cached of identities now, and what the others cached within a second. */
+    private void identitiesChanged() {
+        changed.fire(new IdentitiesChanged());
+        scopes.changed(CacheScopes.IDENTITIES);
     }
 }

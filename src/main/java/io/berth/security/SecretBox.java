@@ -23,7 +23,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encrypts secrets that must be recoverable (access key secrets: SigV4 verification needs them) with AES-256-GCM
- * under the server key, a random key kept in {@code <data>/keys/server.key}, readable only by the owner. The JDK's
+ * under the server key, a random key kept in {@code <data>/keys/server.key} (or BERTH_SERVER_KEY_FILE), readable only
+ * by the owner. The JDK's
  * AES-GCM is all this needs.
  */
 @ApplicationScoped
@@ -39,7 +40,7 @@ public class SecretBox {
 
     @PostConstruct
     void loadKey() {
-        key = new SecretKeySpec(readOrCreate(registrySettings.dataDir().resolve("keys/server.key")), "AES");
+        key = new SecretKeySpec(readOrCreate(registrySettings.serverKeyFile()), "AES");
     }
 
     static byte[] readOrCreate(Path file) {

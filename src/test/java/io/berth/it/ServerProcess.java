@@ -37,12 +37,15 @@ final class ServerProcess implements AutoCloseable {
         }
         this.port = port;
         this.settings = new HashMap<>(settings);
-        this.bucket = TestBlobStorage.bucketFor(data.getFileName().toString());
+        // A database and a bucket of its own, unless the settings name shared ones (instances of one registry).
+        this.bucket = settings.getOrDefault("BERTH_S3_BUCKET", TestBlobStorage.bucketFor(data.getFileName().toString()));
         this.settings.putAll(TestBlobStorage.settings(bucket));
-        TestDatabase.forServer(data.getFileName().toString()).ifPresent(url -> {
-            this.settings.put("BERTH_DB_URL", url);
-            this.settings.put("BERTH_DB_USER", "berth");
-        });
+        if (!settings.containsKey("BERTH_DB_URL")) {
+            TestDatabase.forServer(data.getFileName().toString()).ifPresent(url -> {
+                this.settings.put("BERTH_DB_URL", url);
+                this.settings.put("BERTH_DB_USER", "berth");
+            });
+        }
         this.registry = new RegistryHttp("http://127.0.0.1:" + port);
     }
 
