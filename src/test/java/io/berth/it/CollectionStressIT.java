@@ -42,6 +42,12 @@ class CollectionStressIT {
     private static final int LAYERS = 12;
     private static ServerProcess server;
     private static RegistryHttp registry;
+    /**
+     * Where the images are pushed: on PostgreSQL and S3, another instance of the same registry, so that collection
+     * on one instance runs against pushes on the other; otherwise the same server.
+     */
+    private static ServerProcess otherInstance;
+    private static RegistryHttp pushes;
 
     private final AtomicLong pushed = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -54,11 +60,21 @@ class CollectionStressIT {
         server = new ServerProcess("stress", PORT, Map.of("BERTH_GC_GRACE_SECONDS", "0",
                 "BERTH_GC_INTERVAL_SECONDS", "1", "BERTH_JAVA_OPTS", "-Xmx384m")).start();
         registry = server.registry;
+        pushes = registry;
+        if (TestBlobStorage.onS3()) {
+            Map<String, String> shared = new java.util.HashMap<>(server.sharedWithOtherInstances());
+            shared.put("BERTH_JAVA_OPTS", "-Xmx384m");
+            otherInstance = new ServerProcess("stress-other", 5073, shared).start();
+            pushes = otherInstance.registry;
+        }
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
         server.close();
+        if (otherInstance != null) {
+            otherInstance.close();
+        }
     }
 
     @Test
@@ -172,7 +188,7 @@ class CollectionStressIT {
             for (int attempt = 0; ; attempt++) {
                 ensureBlob(repository, config);
                 layers.forEach(layer -> ensureBlob(repository, layer));
-                HttpResponse<String> put = registry.putManifest(repository, tag, OCI_MANIFEST, manifest);
+                HttpResponse<String> put = pushes.putManifest(repository, tag, OCI_MANIFEST, manifest);
                 if (put.statusCode() == 201) {
                     pushed.incrementAndGet();
                     break;
@@ -199,13 +215,13 @@ class CollectionStressIT {
     /** HEAD, then a mount from the other repository, then an upload: what docker and skopeo do. */
     private void ensureBlob(String repository, byte[] content) {
         String digest = sha256(content);
-        int head = registry.send("HEAD", "/v2/" + repository + "/blobs/" + digest, null).statusCode();
+        int head = pushes.send("HEAD", "/v2/" + repository + "/blobs/" + digest, null).statusCode();
         if (head == 200) {
             return;
         }
         assertEquals(404, head);
         String from = REPOSITORIES.get(1 - REPOSITORIES.indexOf(repository));
-        HttpResponse<String> mount = registry.send("POST", "/v2/" + repository + "/blobs/uploads/?mount=" + digest
+        HttpResponse<String> mount = pushes.send("POST", "/v2/" + repository + "/blobs/uploads/?mount=" + digest
                 + "&from=" + from, null);
         if (mount.statusCode() == 201) {
             mounted.incrementAndGet();
@@ -213,7 +229,7 @@ class CollectionStressIT {
         }
         assertEquals(202, mount.statusCode(), mount.body());
         String location = mount.headers().firstValue("Location").orElseThrow();
-        HttpResponse<String> put = registry.send("PUT", location + (location.contains("?") ? "&" : "?")
+        HttpResponse<String> put = pushes.send("PUT", location + (location.contains("?") ? "&" : "?")
                 + "digest=" + digest, content, "Content-Type", "application/octet-stream");
         assertEquals(201, put.statusCode(), put.body());
     }

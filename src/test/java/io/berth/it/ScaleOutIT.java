@@ -9,18 +9,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
@@ -29,6 +40,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * server-config/test.sh provides PostgreSQL and S3 (the run on PostgreSQL).
  */
 @EnabledIfSystemProperty(named = "berth.it.blob.store", matches = "s3")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutIT {
 
     private static final int BALANCER_PORT = 5070;
@@ -41,15 +53,16 @@ class ScaleOutIT {
     @BeforeAll
     static void startTheCluster() throws Exception {
         work = Files.createTempDirectory(Path.of("/tmp"), "berth-scale-");
-        Map<String, String> shared = new HashMap<>();
-        shared.put("BERTH_DB_URL", TestDatabase.forServer("scale_out_" + UUID.randomUUID().toString()
-                .substring(0, 8)).orElseThrow());
-        shared.put("BERTH_DB_USER", "berth");
-        shared.put("BERTH_S3_BUCKET", TestBlobStorage.bucketFor("scale-out-" + UUID.randomUUID()));
-        shared.put("BERTH_SERVER_KEY_FILE", work.resolve("server.key").toString());
+        a = new ServerProcess("scale-a", 5071, Map.of("BERTH_JAVA_OPTS", "-Xmx384m")).start();
+        Map<String, String> shared = new HashMap<>(a.sharedWithOtherInstances());
         shared.put("BERTH_JAVA_OPTS", "-Xmx384m");
-        a = new ServerProcess("scale-a", 5071, shared).start();
         b = new ServerProcess("scale-b", 5072, shared).start();
+        // The first readiness check of an instance is slow (the health machinery starts): not under the balancer's
+        // timer, which would take both instances out.
+        for (ServerProcess instance : new ServerProcess[] {a, b}) {
+            LifecycleIT.waitUntil(Duration.ofSeconds(30), () ->
+                    instance.registry.as(null, null).get("/health/ready").statusCode() == 200);
+        }
         Path config = work.resolve("haproxy.cfg");
         Files.writeString(config, String.join("\n",
                 "defaults",
@@ -64,8 +77,14 @@ class ScaleOutIT {
                 "  balance roundrobin",
                 // A new server for every request, not for every connection: the harshest balancing there is.
                 "  option http-server-close",
-                "  server a 127.0.0.1:5071",
-                "  server b 127.0.0.1:5072",
+                // An instance that stops answering its readiness check is taken out; a refused connection is tried
+                // on the other instance.
+                "  option httpchk GET /health/ready",
+                "  timeout check 3s",
+                "  retries 3",
+                "  option redispatch",
+                "  server a 127.0.0.1:5071 check inter 1s fall 3 rise 2",
+                "  server b 127.0.0.1:5072 check inter 1s fall 3 rise 2",
                 ""));
         haproxy = new ProcessBuilder("haproxy", "-db", "-f", config.toString()).redirectErrorStream(true)
                 .redirectOutput(work.resolve("haproxy.log").toFile()).start();
@@ -158,7 +177,7 @@ class ScaleOutIT {
         Path source = work.resolve("oci-source");
         OciLayout layout = new OciLayout(source);
         String image = layout.image("balanced " + UUID.randomUUID(), new String(RegistryHttp.random(3 << 20, 7),
-                java.nio.charset.StandardCharsets.ISO_8859_1), "third");
+                StandardCharsets.ISO_8859_1), "third");
         layout.index("v1", image);
         String creds = "admin:" + RegistryHttp.ADMIN_PASSWORD;
         Path digest = work.resolve("pushed.digest");
@@ -182,6 +201,72 @@ class ScaleOutIT {
         assertEquals(200, b.registry.get("/v2/scale/podman/manifests/v2", "Accept",
                 "application/vnd.oci.image.manifest.v1+json,application/vnd.docker.distribution.manifest.v2+json")
                 .statusCode());
+    }
+
+    /** Last: it kills an instance. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void killingAnInstanceWhileFourClientsPushLosesNoCompletedPush() throws Exception {
+        Command.require("skopeo");
+        String creds = "admin:" + RegistryHttp.ADMIN_PASSWORD;
+        int clients = 4;
+        int imagesEach = 3;
+        Map<String, String> expected = new ConcurrentHashMap<>();
+        AtomicInteger retried = new AtomicInteger();
+        for (int client = 0; client < clients; client++) {
+            for (int n = 0; n < imagesEach; n++) {
+                Path layout = work.resolve("kill-" + client + "-" + n);
+                OciLayout oci = new OciLayout(layout);
+                String image = oci.image("client " + client + " image " + n, new String(RegistryHttp.random(4 << 20,
+                        client * 10 + n), StandardCharsets.ISO_8859_1));
+                oci.index("v" + n, image);
+                expected.put("scale/kill-" + client + ":v" + n, OciLayout.digestOf(image));
+            }
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(clients);
+        List<Future<List<String>>> pushes = new ArrayList<>();
+        for (int client = 0; client < clients; client++) {
+            int id = client;
+            pushes.add(threads.submit(() -> {
+                List<String> failures = new ArrayList<>();
+                for (int n = 0; n < imagesEach; n++) {
+                    // skopeo retries what failed to connect; a request the balancer answers 502 (its instance died
+                    // under it) ends the copy, and the client runs it again, as a pipeline's retry does.
+                    Command.Result pushed = null;
+                    for (int attempt = 0; attempt < 3 && (pushed == null || pushed.exitCode() != 0); attempt++) {
+                        if (attempt > 0) {
+                            retried.incrementAndGet();
+                        }
+                        pushed = Command.tryRun(work, "skopeo", "copy", "--retry-times", "5",
+                                "--dest-tls-verify=false", "--dest-creds", creds,
+                                "oci:" + work.resolve("kill-" + id + "-" + n) + ":v" + n,
+                                "docker://" + BALANCER + "/scale/kill-" + id + ":v" + n);
+                    }
+                    if (pushed.exitCode() != 0) {
+                        failures.add("scale/kill-" + id + ":v" + n + ": " + pushed.output());
+                    }
+                }
+                return failures;
+            }));
+        }
+        threads.shutdown();
+        Thread.sleep(3000); // the clients are in the middle of their pushes
+        b.kill();
+        List<String> failures = new ArrayList<>();
+        for (var push : pushes) {
+            failures.addAll(push.get(10, TimeUnit.MINUTES));
+        }
+        assertEquals(List.of(), failures, "every client's retries succeeded");
+        System.out.println("scale-out: " + retried.get() + " of " + clients * imagesEach
+                + " pushes were run again after the kill");
+        expected.forEach((image, digest) -> {
+            String repository = image.substring(0, image.indexOf(':'));
+            String tag = image.substring(image.indexOf(':') + 1);
+            HttpResponse<String> manifest = a.registry.get("/v2/" + repository + "/manifests/" + tag, "Accept",
+                    OCI_MANIFEST);
+            assertEquals(digest, manifest.headers().firstValue("Docker-Content-Digest").orElseThrow(), image);
+            LifecycleIT.assertPullsCompletely(a.registry, repository, tag);
+        });
     }
 
     private static String[] concat(String[] first, String... rest) {

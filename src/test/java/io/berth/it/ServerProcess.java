@@ -91,6 +91,20 @@ final class ServerProcess implements AutoCloseable {
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
     }
 
+    /**
+     * The settings that make another server an instance of the same registry: the same database, bucket and server
+     * key. Only on PostgreSQL and S3 (server-config/test.sh's run on PostgreSQL): H2 and a data directory are one
+     * instance's alone.
+     */
+    Map<String, String> sharedWithOtherInstances() {
+        if (!TestBlobStorage.onS3() || !settings.containsKey("BERTH_DB_URL")) {
+            throw new IllegalStateException("instances share a registry only on PostgreSQL and S3");
+        }
+        return Map.of("BERTH_DB_URL", settings.get("BERTH_DB_URL"), "BERTH_DB_USER", "berth",
+                "BERTH_S3_BUCKET", bucket, "BERTH_SERVER_KEY_FILE", settings.getOrDefault("BERTH_SERVER_KEY_FILE",
+                        data.resolve("keys/server.key").toString()));
+    }
+
     /** The digests ({@code sha256:<hex>}) of the blobs in the server's store. */
     Set<String> blobFiles() throws IOException {
         return TestBlobStorage.blobs(data, bucket);
