@@ -1,5 +1,7 @@
 package io.berth.registry;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.berth.platform.CacheScopes;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,26 +11,27 @@ import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Manifests by (repository, reference), and each repository's sorted tags, so that pulls and tag listings do not
- * query the database while nothing has changed.
+ * query the database while nothing has changed. Bounded caches (Caffeine), the least recently used out first.
  *
- * <p>Correctness: every change to a repository's manifests or tags bumps the repository's generation both when it
- * happens and again after its transaction completes, dropping the repository's entries each time. A reader records
- * the generation before it reads the database and stores its result only if the generation is still the same, so a
- * read that overlapped a change can never put the old state back. Instances sharing a database learn of each other's
- * changes through {@link CacheScopes}: the change bumps the repository's scope in its transaction, and every
- * instance drops the repository's entries (bumping its generation) within a poll of the commit.
+ * <p>Correctness: every entry is stored under its repository's generation, a number never used twice. Every change
+ * to a repository's manifests or tags gives the repository a new generation both when it happens and again after its
+ * transaction completes, so that entries stored before are never found again. A reader takes the generation before
+ * it reads the database and stores its result under that generation, so a read that overlapped a change lands where
+ * nobody looks. Instances sharing a database learn of each other's changes through {@link CacheScopes}: the change
+ * bumps the repository's scope in its transaction, and every instance gives the repository a new generation within a
+ * poll of the commit.
  */
 @ApplicationScoped
 public class ManifestCache {
 
-    /** Bounds the heap the cache may take; past it, the cache starts over. */
+    /** Bounds the heap the manifests may take. */
     private static final long MAX_BYTES = 32L * 1024 * 1024;
+    /** Roughly what an entry costs beyond its manifest's bytes. */
+    private static final int ENTRY_OVERHEAD = 200;
 
     public record Entry(Long imageId, StoredManifest manifest, AtomicLong pullRecordedAt) {
     }
@@ -36,11 +39,17 @@ public class ManifestCache {
     /** Repositories with more tags than this are listed page by page from the database instead. */
     static final int MAX_CACHED_TAGS = 100_000;
 
-    private final Map<RepositoryName, Map<String, Entry>> byRepository = new ConcurrentHashMap<>();
+    private record Key(RepositoryName repository, long generation, String reference) {
+    }
+
+    /** Generations come from one counter, so that a repository whose generation was evicted gets an unused one. */
+    private static final AtomicLong NEXT_GENERATION = new AtomicLong();
+
+    private final Cache<RepositoryName, Long> generations = Caffeine.newBuilder().maximumSize(100_000).build();
+    private final Cache<Key, Entry> manifests = Caffeine.newBuilder().maximumWeight(MAX_BYTES)
+            .weigher((Key key, Entry entry) -> entry.manifest().content().length + ENTRY_OVERHEAD).build();
     /** Each repository's tags in lexical order, so that tags/list pages are a binary search. */
-    private final Map<RepositoryName, List<String>> tagLists = new ConcurrentHashMap<>();
-    private final Map<RepositoryName, AtomicLong> generations = new ConcurrentHashMap<>();
-    private final AtomicLong bytes = new AtomicLong();
+    private final Cache<Key, List<String>> tagLists = Caffeine.newBuilder().maximumSize(1000).build();
 
     @Resource
     TransactionSynchronizationRegistry transactions;
@@ -49,44 +58,24 @@ public class ManifestCache {
     CacheScopes scopes;
 
     Entry get(RepositoryName repository, String reference) {
-        Map<String, Entry> entries = byRepository.get(repository);
-        return entries == null ? null : entries.get(reference);
+        return manifests.getIfPresent(new Key(repository, generation(repository), reference));
     }
 
     long generation(RepositoryName repository) {
-        return generations.computeIfAbsent(repository, r -> new AtomicLong()).get();
+        return generations.get(repository, r -> NEXT_GENERATION.incrementAndGet());
     }
 
+    /** Stores what was read from the database under the generation taken before reading. */
     void put(RepositoryName repository, String reference, Entry entry, long generationRead) {
-        if (bytes.addAndGet(entry.manifest().content().length) > MAX_BYTES) {
-            byRepository.clear();
-            bytes.set(0);
-        }
-        byRepository.compute(repository, (r, entries) -> {
-            if (generation(r) != generationRead) {
-                return entries; // a change overlapped this read: its result may be stale
-            }
-            Map<String, Entry> map = entries != null ? entries : new ConcurrentHashMap<>();
-            map.put(reference, entry);
-            return map;
-        });
+        manifests.put(new Key(repository, generationRead, reference), entry);
     }
 
     List<String> tags(RepositoryName repository) {
-        return tagLists.get(repository);
+        return tagLists.getIfPresent(new Key(repository, generation(repository), ""));
     }
 
     void putTags(RepositoryName repository, List<String> sortedTags, long generationRead) {
-        if (tagLists.size() > 1000) {
-            tagLists.clear();
-        }
-        byRepository.compute(repository, (r, entries) -> {
-            // under the same lock as bump(): the generation cannot change between the check and the put
-            if (generation(r) == generationRead) {
-                tagLists.put(r, List.copyOf(sortedTags));
-            }
-            return entries;
-        });
+        tagLists.put(new Key(repository, generationRead, ""), List.copyOf(sortedTags));
     }
 
     /** Called inside the transaction that changes the repository's manifests or tags. */
@@ -115,10 +104,6 @@ public class ManifestCache {
     }
 
     private void bump(RepositoryName repository) {
-        byRepository.compute(repository, (r, entries) -> {
-            generations.computeIfAbsent(r, x -> new AtomicLong()).incrementAndGet();
-            tagLists.remove(r);
-            return null;
-        });
+        generations.put(repository, NEXT_GENERATION.incrementAndGet());
     }
 }

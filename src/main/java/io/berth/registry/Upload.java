@@ -7,8 +7,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * An upload in progress. Its bytes are in the blob store under the same id; its progress (size, running hash, the
- * store's note) is here, so it survives a restart and can go on at any instance.
+ * An upload in progress. Its bytes are in the blob store under the same id; its progress (size, the digest of what
+ * it holds, the store's note) is here, so it survives a restart and can go on at any instance.
  */
 @Entity
 @Table(name = "upload")
@@ -28,8 +28,8 @@ public class Upload {
     @Column(name = "touched_at")
     private long touchedAt;
 
-    @Column(name = "hash_state")
-    private String hashState;
+    @Column(name = "received_sha256")
+    private String receivedSha256;
 
     @Column(name = "store_state")
     private String storeState;
@@ -68,8 +68,11 @@ public class Upload {
         return new BlobStore.UploadProgress(received, storeState == null ? "" : storeState);
     }
 
-    /** The running hash's saved state; null before the first byte. */
-    String hashState() {
-        return hashState;
+    /**
+     * The SHA-256 of the bytes received so far, or null when the instance that wrote the last chunk did not have the
+     * running hash (it is computed again from the stored bytes at completion).
+     */
+    String receivedSha256() {
+        return receivedSha256;
     }
 }

@@ -80,12 +80,12 @@ public class UploadRecords {
 
     /** Records a chunk written under {@code claim} and ends the claim; false when the claim was taken over. */
     @Transactional
-    public boolean appended(String uploadId, String claim, BlobStore.UploadProgress progress, String hashState) {
+    public boolean appended(String uploadId, String claim, BlobStore.UploadProgress progress, String receivedSha256) {
         return em.createQuery("UPDATE Upload u SET u.received = :received, u.storeState = :state,"
-                        + " u.hashState = :hash, u.writer = NULL, u.touchedAt = :now"
+                        + " u.receivedSha256 = :sha256, u.writer = NULL, u.touchedAt = :now"
                         + " WHERE u.id = :id AND u.writer = :claim")
                 .setParameter("received", progress.size()).setParameter("state", progress.state())
-                .setParameter("hash", hashState).setParameter("now", System.currentTimeMillis())
+                .setParameter("sha256", receivedSha256).setParameter("now", System.currentTimeMillis())
                 .setParameter("id", uploadId).setParameter("claim", claim)
                 .executeUpdate() == 1;
     }

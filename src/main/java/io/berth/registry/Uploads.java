@@ -21,7 +21,9 @@ import java.util.function.BooleanSupplier;
  *
  * <p>An upload's progress is in its database row, so any instance can take any chunk. A chunk is written under a
  * claim on that row: two chunks of one upload never write at once, and a chunk that fails leaves the upload where
- * it was.
+ * it was. The digest of what the upload holds is saved with it after every chunk, so completing it anywhere reads
+ * nothing again; only a chunk that continues an upload on another instance (or after a restart) leaves the digest
+ * to be computed from the stored bytes at completion.
  */
 @ApplicationScoped
 public class Uploads {
@@ -31,6 +33,9 @@ public class Uploads {
 
     @Inject
     BlobStore store;
+
+    @Inject
+    HashStates hashes;
 
     public UploadState start(RepositoryName repositoryName, String actor) {
         String id = UUID.randomUUID().toString();
@@ -51,13 +56,15 @@ public class Uploads {
         String claim = claim(upload, start);
         boolean recorded = false;
         try {
-            UploadHash hash = UploadHash.resume(upload.hashState());
-            UploadProgress progress = write(upload, claim, hash, data);
-            if (!records.appended(uploadId, claim, progress, hash.save())) {
+            Written written = write(upload, claim, data);
+            if (!records.appended(uploadId, claim, written.progress(), written.sha256SoFar())) {
                 throw takenOver(uploadId);
             }
+            if (written.hasher() != null) {
+                hashes.put(uploadId, written.progress().size(), written.hasher());
+            }
             recorded = true;
-            return new UploadState(uploadId, repositoryName, progress.size());
+            return new UploadState(uploadId, repositoryName, written.progress().size());
         } finally {
             if (!recorded) {
                 records.release(uploadId, claim);
@@ -71,10 +78,17 @@ public class Uploads {
         Upload upload = require(repositoryName, uploadId);
         String claim = claim(upload, start);
         UploadProgress sealed;
-        UploadHash hash = UploadHash.resume(upload.hashState());
+        String sha256;
         try {
-            UploadProgress progress = lastChunk != null ? write(upload, claim, hash, lastChunk) : upload.progress();
-            sealed = store.seal(uploadId, progress);
+            if (lastChunk != null) {
+                Written written = write(upload, claim, lastChunk);
+                sealed = store.seal(uploadId, written.progress());
+                sha256 = written.hasher() != null ? Digest.of("sha256", written.hasher().digest()).toString() : null;
+            } else {
+                hashes.forget(uploadId);
+                sealed = store.seal(uploadId, upload.progress());
+                sha256 = upload.receivedSha256();
+            }
         } catch (IOException e) {
             records.release(uploadId, claim);
             throw new UncheckedIOException(e);
@@ -84,8 +98,7 @@ public class Uploads {
         }
         // Sealed: the upload takes no more chunks, so whatever happens now ends it.
         try {
-            Digest actual = digest.algorithm().equals("sha256")
-                    ? Digest.of("sha256", hash.finish())
+            Digest actual = sha256 != null && digest.algorithm().equals("sha256") ? Digest.parse(sha256)
                     : Digest.of(digest.algorithm(), rehash(uploadId, sealed, digest.algorithm()).digest());
             if (!actual.equals(digest)) {
                 throw new RegistryException(Problem.DIGEST_INVALID,
@@ -137,10 +150,22 @@ public class Uploads {
         return claim;
     }
 
-    private UploadProgress write(Upload upload, String claim, UploadHash hash, InputStream data) {
+    /**
+     * A chunk written: the upload's new progress, and the running SHA-256 of everything it holds with the digest of
+     * that, when this instance had the hash of what came before (null otherwise).
+     */
+    private record Written(UploadProgress progress, MessageDigest hasher, String sha256SoFar) {
+    }
+
+    private Written write(Upload upload, String claim, InputStream data) {
+        HashStates.State state = hashes.take(upload.id(), upload.received());
+        MessageDigest hasher = state != null ? state.hasher()
+                : upload.received() == 0 ? Digest.newMessageDigest("sha256") : null;
         try {
             InputStream renewing = new ClaimRenewingStream(data, () -> records.renew(upload.id(), claim));
-            return store.append(upload.id(), upload.progress(), renewing, hash::update);
+            UploadProgress progress = store.append(upload.id(), upload.progress(), renewing,
+                    hasher != null ? hasher::update : (bytes, offset, length) -> { });
+            return new Written(progress, hasher, hasher != null ? sha256Of(hasher) : null);
         } catch (UploadOffsetException e) {
             throw outOfOrder(e.actualSize());
         } catch (NoSuchFileException e) {
@@ -149,6 +174,15 @@ public class Uploads {
             // The client went away mid-chunk: the upload stays where the last whole chunk left it.
             throw new RegistryException(Problem.BLOB_UPLOAD_INVALID, "the upload stream was interrupted",
                     upload.id());
+        }
+    }
+
+    /** The digest of what a running hash has taken so far; the hash goes on. */
+    private static String sha256Of(MessageDigest hasher) {
+        try {
+            return Digest.of("sha256", ((MessageDigest) hasher.clone()).digest()).toString();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
         }
     }
 
@@ -168,6 +202,7 @@ public class Uploads {
     }
 
     private void discard(String uploadId) {
+        hashes.forget(uploadId);
         records.delete(uploadId);
         try {
             store.deleteUpload(uploadId);

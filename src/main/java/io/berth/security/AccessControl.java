@@ -1,5 +1,7 @@
 package io.berth.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.berth.registry.Repositories;
 import io.berth.registry.Repository;
 import io.berth.registry.RepositoryName;
@@ -9,12 +11,11 @@ import io.berth.security.policy.PolicyEvaluation;
 import io.berth.security.policy.PolicyKind;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * Every authorization decision: may this caller perform this ECR action on this repository (or on the account,
@@ -37,9 +38,10 @@ public class AccessControl {
     @Inject
     SecuritySettings settings;
 
-    private final ConcurrentMap<RepositoryName, ResourceFacts> resources = new ConcurrentHashMap<>();
+    private final Cache<RepositoryName, ResourceFacts> resources = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMillis(RESOURCE_CACHE_MILLIS)).build();
 
-    private record ResourceFacts(Policy policy, Map<String, String> tags, long readAt) {
+    private record ResourceFacts(Policy policy, Map<String, String> tags) {
     }
 
     /** Refuses with {@link AccessDeniedException} unless the caller may do {@code action} on the repository. */
@@ -100,7 +102,7 @@ public class AccessControl {
 
     /** Forgets what is known of a repository's policy and tags, after a change to them. */
     public void forget(RepositoryName repository) {
-        resources.remove(repository);
+        resources.invalidate(repository);
     }
 
     private record Decision(boolean allowed, String reason, String resourceArn) {
@@ -118,20 +120,13 @@ public class AccessControl {
     }
 
     private ResourceFacts facts(RepositoryName name) {
-        long now = System.currentTimeMillis();
-        ResourceFacts facts = resources.get(name);
-        if (facts == null || facts.readAt() + RESOURCE_CACHE_MILLIS < now) {
-            Optional<Repository> repository = repositories.find(name);
+        return resources.get(name, n -> {
+            Optional<Repository> repository = repositories.find(n);
             // A stored policy was validated when it was set; it parses.
             Policy policy = repository.map(Repository::policy)
                     .map(json -> Policy.parse(json, PolicyKind.RESOURCE)).orElse(null);
-            facts = new ResourceFacts(policy, repository.map(repositories::resourceTags).orElse(Map.of()), now);
-            if (resources.size() > 100_000) {
-                resources.clear();
-            }
-            resources.put(name, facts);
-        }
-        return facts;
+            return new ResourceFacts(policy, repository.map(repositories::resourceTags).orElse(Map.of()));
+        });
     }
 
     /** Every condition key Berth sets; {@link io.berth.security.policy.ConditionKeys} lists them for validation. */

@@ -1,5 +1,7 @@
 package io.berth.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.berth.platform.CacheScopes;
 import io.berth.security.sigv4.SigV4Exception;
 import io.berth.security.sigv4.SigV4Verifier;
@@ -51,7 +53,8 @@ public class Authenticator {
     @Inject
     SecuritySettings settings;
 
-    private final ConcurrentMap<String, Cached> verified = new ConcurrentHashMap<>();
+    /** Bounded, least recently used out first; entries are checked against their own validity below. */
+    private final Cache<String, Cached> verified = Caffeine.newBuilder().maximumSize(MAX_CACHED).build();
     private final ConcurrentMap<String, CompletableFuture<Outcome>> verifying = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Integer> inFlight = new ConcurrentHashMap<>();
     private SigV4Verifier sigV4;
@@ -78,13 +81,13 @@ public class Authenticator {
     }
 
     void forgetVerified(@Observes Identities.IdentitiesChanged change) {
-        verified.clear();
+        verified.invalidateAll();
     }
 
     /** Identities changed on another instance. */
     void forgetVerified(@Observes CacheScopes.Changed change) {
         if (change.scope().equals(CacheScopes.IDENTITIES)) {
-            verified.clear();
+            verified.invalidateAll();
         }
     }
 
@@ -113,7 +116,7 @@ public class Authenticator {
         // credential new (and cost another slow password hash).
         String cacheKey = credentials.cacheKey();
         long now = System.currentTimeMillis();
-        Cached cached = verified.get(cacheKey);
+        Cached cached = verified.getIfPresent(cacheKey);
         boolean valid = cached != null && cached.validUntil() > now;
         if (valid && (now < cached.refreshFrom() || verifying.containsKey(cacheKey))) {
             return new Outcome.Authenticated(cached.caller());
@@ -177,7 +180,7 @@ public class Authenticator {
         }
         if (caller.isEmpty()) {
             // A password changed elsewhere (another instance) ends what was cached for it here too.
-            verified.remove(cacheKey);
+            verified.invalidate(cacheKey);
             throttle.recordFailure(name, clientAddress);
             Optional<Instant> expired = LoginTokens.TOKEN_USER.equals(name)
                     ? tokens.expiredAt(credentials.password()) : Optional.empty();
@@ -186,9 +189,6 @@ public class Authenticator {
                     + "; get a new one (aws ecr get-login-password)").orElse("invalid user name or password"));
         }
         throttle.recordSuccess(name, clientAddress);
-        if (verified.size() >= MAX_CACHED) {
-            verified.clear();
-        }
         long now = System.currentTimeMillis();
         verified.put(cacheKey, new Cached(caller.get(), validUntil, validUntil - (validUntil - now) / 4));
         return new Outcome.Authenticated(caller.get());

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -48,6 +49,7 @@ public class S3BlobStore implements BlobStore {
 
     /** The size of each part: S3's 5 MiB minimum with room, and few enough parts for a large layer. */
     static final int PART_SIZE = 8 << 20;
+    private static final int FIRST_BUFFER = 64 << 10;
     /** The largest object S3 copies in one request; larger ones are copied part by part. */
     static final long MAX_SINGLE_COPY = 5L << 30;
     private static final long COPY_PART_SIZE = 512L << 20;
@@ -190,8 +192,9 @@ public class S3BlobStore implements BlobStore {
         }
         String prefix = uploadPrefix(uploadId);
         String dataKey = prefix + "data";
-        byte[] buffer = new byte[PART_SIZE];
-        byte[] spare = new byte[PART_SIZE];
+        // Small first, grown to a part as bytes come: a config blob of a kilobyte takes no 8 MiB buffer.
+        byte[] buffer = new byte[(int) Math.max(FIRST_BUFFER, state.tailSize())];
+        byte[] spare = null;
         int filled = 0;
         if (state.tailKey() != null) {
             try (InputStream tail = call(() -> s3.getObject(b -> b.bucket(location.bucket()).key(state.tailKey())))) {
@@ -207,7 +210,14 @@ public class S3BlobStore implements BlobStore {
         long received = 0;
         try {
             int n;
-            while ((n = data.readNBytes(buffer, filled, PART_SIZE - filled)) > 0) {
+            while (true) {
+                if (filled == buffer.length && buffer.length < PART_SIZE) {
+                    buffer = Arrays.copyOf(buffer, Math.min(PART_SIZE, buffer.length * 4));
+                }
+                n = data.readNBytes(buffer, filled, buffer.length - filled);
+                if (n == 0) {
+                    break;
+                }
                 sink.accept(buffer, filled, n);
                 filled += n;
                 received += n;
@@ -220,7 +230,7 @@ public class S3BlobStore implements BlobStore {
                     }
                     inFlight = uploadPartAsync(dataKey, multipartId, parts.size() + 1, buffer, PART_SIZE);
                     byte[] swap = buffer;
-                    buffer = spare;
+                    buffer = spare != null ? spare : new byte[PART_SIZE];
                     spare = swap;
                     filled = 0;
                 }

@@ -320,40 +320,16 @@ class RealClientsIT {
 
     // ---- Docker: a dockerd of our own, on a socket in the work directory
 
-    private static Process dockerd;
-    private static Path dockerDir;
+    private static DockerDaemon dockerd;
 
     private static String[] docker(String... args) {
-        return prefixed(List.of("docker", "-H", "unix://" + dockerDir + "/docker.sock"), args);
-    }
-
-    private static void startDockerd() throws Exception {
-        dockerDir = Files.createDirectories(work.resolve("docker"));
-        dockerd = new ProcessBuilder("dockerd", "--data-root", dockerDir + "/root", "--exec-root", dockerDir + "/exec",
-                "--pidfile", dockerDir + "/pid", "-H", "unix://" + dockerDir + "/docker.sock",
-                "--storage-driver", "vfs", "--iptables=false", "--ip6tables=false", "--bridge=none",
-                "--ip-masq=false", "--ip-forward=false")
-                .redirectErrorStream(true).redirectOutput(dockerDir.resolve("dockerd.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (Command.tryRun(work, docker("info")).exitCode() != 0) {
-            if (System.nanoTime() > deadline || !dockerd.isAlive()) {
-                throw new AssertionError("dockerd did not start: " + Files.readString(dockerDir.resolve("dockerd.log")));
-            }
-            Thread.sleep(200);
-        }
+        return dockerd.cli(args);
     }
 
     @AfterAll
     static void stopDockerdAndCleanUp() throws InterruptedException {
         if (dockerd != null) {
-            dockerd.destroy(); // SIGTERM: dockerd stops its containerd too
-            if (!dockerd.waitFor(30, TimeUnit.SECONDS)) {
-                dockerd.destroyForcibly();
-            }
-        }
-        if (dockerDir != null) {
-            // dockerd bind-mounts its data root onto itself and may leave the mount behind
-            Command.tryRun(Path.of("/tmp"), "umount", "-l", dockerDir.resolve("root").toString());
+            dockerd.close();
         }
         Command.tryRun(Path.of("/tmp"), "rm", "-rf", work.toString());
         // Later test classes in this JVM (on a full server, all of them) must not look for credentials there.
@@ -363,8 +339,7 @@ class RealClientsIT {
 
     @Test
     void dockerPushesPullsAndSavesTheSameImage() throws Exception {
-        Command.require("dockerd");
-        startDockerd();
+        dockerd = DockerDaemon.start(work);
         Path ctx = Files.createDirectories(work.resolve("docker-ctx"));
         Files.writeString(ctx.resolve("file"), "docker " + UUID.randomUUID());
         Files.writeString(ctx.resolve("Containerfile"), "FROM scratch\nCOPY file /file\n");

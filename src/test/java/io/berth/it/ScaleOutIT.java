@@ -7,6 +7,7 @@ import static io.berth.it.RegistryHttp.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -203,6 +204,28 @@ class ScaleOutIT {
                 .statusCode());
     }
 
+    @Test
+    void dockerPushesAndPullsThroughTheBalancer() throws Exception {
+        try (DockerDaemon docker = DockerDaemon.start(work)) {
+            Path context = Files.createDirectories(work.resolve("docker-context"));
+            Files.write(context.resolve("file"), RegistryHttp.random(2 << 20, 3));
+            Files.writeString(context.resolve("Containerfile"), "FROM scratch\nCOPY file /file\n");
+            String image = BALANCER + "/scale/docker:1";
+            run(context, concat(new String[] {"env", "DOCKER_BUILDKIT=0"}, docker.cli("build", "-f", "Containerfile",
+                    "-t", image, ".")));
+            String id = run(context, docker.cli("image", "inspect", "--format", "{{.Id}}", image)).trim();
+            run(context, docker.cli("login", "-u", "admin", "-p", RegistryHttp.ADMIN_PASSWORD, BALANCER));
+            String push = run(context, docker.cli("push", image));
+            String pushed = push.substring(push.indexOf("digest: ") + 8).split("\\s")[0];
+            run(context, docker.cli("rmi", image));
+            run(context, docker.cli("pull", image));
+            assertEquals(id, run(context, docker.cli("image", "inspect", "--format", "{{.Id}}", image)).trim());
+            assertEquals(pushed, a.registry.send("HEAD", "/v2/scale/docker/manifests/1", null, "Accept",
+                    "application/vnd.docker.distribution.manifest.v2+json").headers()
+                    .firstValue("Docker-Content-Digest").orElseThrow());
+        }
+    }
+
     /** Last: it kills an instance. */
     @Test
     @Order(Integer.MAX_VALUE)
@@ -266,6 +289,21 @@ class ScaleOutIT {
                     OCI_MANIFEST);
             assertEquals(digest, manifest.headers().firstValue("Docker-Content-Digest").orElseThrow(), image);
             LifecycleIT.assertPullsCompletely(a.registry, repository, tag);
+        });
+
+        // The outbox is delivered by whichever instance holds its lease; with B gone, A takes the lease over within
+        // its term and delivers every push's event, those B committed before it died included.
+        LifecycleIT.waitUntil(Duration.ofSeconds(40), () -> {
+            List<JsonObject> usage = RegistryHttp.json(a.registry.get("/berth/usage").body()).getJsonArray("usage")
+                    .getValuesAs(JsonObject.class);
+            for (int client = 0; client < clients; client++) {
+                String repository = "scale/kill-" + client;
+                if (usage.stream().filter(row -> row.getString("repositoryName").equals(repository))
+                        .mapToInt(row -> row.getInt("pushes")).sum() < imagesEach) {
+                    return false;
+                }
+            }
+            return true;
         });
     }
 
