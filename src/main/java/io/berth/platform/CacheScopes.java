@@ -24,8 +24,11 @@ public class CacheScopes {
     public record Changed(String scope) {
     }
 
+    /** The scope of a repository's manifests and tags: this prefix and its qualified name. */
+    public static final String REPOSITORY = "repository:";
+
     public static String repository(String name) {
-        return "repository:" + name;
+        return REPOSITORY + name;
     }
 
     public static final String IDENTITIES = "identities";

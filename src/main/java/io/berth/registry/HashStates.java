@@ -1,9 +1,9 @@
 package io.berth.registry;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.MessageDigest;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The running SHA-256 of uploads in progress on this instance, so that each byte is hashed once, while it is written,
@@ -18,24 +18,20 @@ public class HashStates {
     record State(long offset, MessageDigest hasher) {
     }
 
-    private static final int MAX_ENTRIES = 10_000;
-
-    private final Map<String, State> states = new ConcurrentHashMap<>();
+    /** Abandoned uploads leave states behind: dropping the oldest only costs a re-hash. */
+    private final Cache<String, State> states = Caffeine.newBuilder().maximumSize(10_000).build();
 
     /** Removes and returns the state for an upload at {@code offset}, or null if none matches. */
     State take(String uploadId, long offset) {
-        State state = states.remove(uploadId);
+        State state = states.asMap().remove(uploadId);
         return state != null && state.offset() == offset ? state : null;
     }
 
     void put(String uploadId, long offset, MessageDigest hasher) {
-        if (states.size() >= MAX_ENTRIES) {
-            states.clear(); // abandoned uploads: dropping states only costs a re-hash
-        }
         states.put(uploadId, new State(offset, hasher));
     }
 
     void forget(String uploadId) {
-        states.remove(uploadId);
+        states.invalidate(uploadId);
     }
 }

@@ -98,8 +98,8 @@ public class ManifestCache {
 
     /** Another instance (or this one, once more) changed a repository. */
     void changedElsewhere(@Observes CacheScopes.Changed change) {
-        if (change.scope().startsWith(CacheScopes.repository(""))) {
-            bump(RepositoryName.parse(change.scope().substring(CacheScopes.repository("").length())));
+        if (change.scope().startsWith(CacheScopes.REPOSITORY)) {
+            bump(RepositoryName.parse(change.scope().substring(CacheScopes.REPOSITORY.length())));
         }
     }
 

@@ -83,7 +83,7 @@ public class Uploads {
             if (lastChunk != null) {
                 Written written = write(upload, claim, lastChunk);
                 sealed = store.seal(uploadId, written.progress());
-                sha256 = written.hasher() != null ? Digest.of("sha256", written.hasher().digest()).toString() : null;
+                sha256 = written.sha256SoFar();
             } else {
                 hashes.forget(uploadId);
                 sealed = store.seal(uploadId, upload.progress());

@@ -1,5 +1,6 @@
 package io.berth.it;
 
+import io.berth.testing.S3Proxy;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -24,8 +25,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 final class TestBlobStorage {
 
-    static final String ACCESS_KEY_ID = "berth-test";
-    static final String SECRET_ACCESS_KEY = "berth-test-secret";
+    /** The keys server-config/test.sh gives its s3proxy: those of the tests' own S3 server. */
+    static final String ACCESS_KEY_ID = S3Proxy.ACCESS_KEY_ID;
+    static final String SECRET_ACCESS_KEY = S3Proxy.SECRET_ACCESS_KEY;
 
     private TestBlobStorage() {
     }
