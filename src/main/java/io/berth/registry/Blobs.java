@@ -25,6 +25,7 @@ public class Blobs {
 
     /** How long a client has to start fetching a blob from a direct download URL (Distribution's default). */
     private static final Duration DIRECT_DOWNLOAD_VALIDITY = Duration.ofMinutes(20);
+    private static final int SEND_BUFFER = 1 << 20;
 
     @PersistenceContext
     EntityManager em;
@@ -202,7 +203,8 @@ public class Blobs {
                      String actor) throws IOException {
         long sent = 0;
         try (InputStream in = store.open(digest, offset, length)) {
-            byte[] buffer = new byte[1 << 20]; // a blob moves in few system calls
+            // A blob moves in few system calls; a small range takes no large buffer.
+            byte[] buffer = new byte[(int) Math.min(SEND_BUFFER, Math.max(length, 1))];
             int n;
             while ((n = in.read(buffer)) > 0) {
                 out.write(buffer, 0, n);
