@@ -18,6 +18,8 @@ public enum OciError {
     DIGEST_INVALID(400),
     MANIFEST_BLOB_UNKNOWN(400),
     MANIFEST_INVALID(400),
+    /** Distribution's code for a schema 1 manifest whose signatures fail (not in the OCI spec's list). */
+    MANIFEST_UNVERIFIED(400),
     MANIFEST_UNKNOWN(404),
     NAME_INVALID(400),
     NAME_UNKNOWN(404),
@@ -52,6 +54,7 @@ public enum OciError {
             case DIGEST_INVALID -> DIGEST_INVALID.response(message, detail);
             case MANIFEST_BLOB_UNKNOWN -> MANIFEST_BLOB_UNKNOWN.response(message, detail);
             case MANIFEST_INVALID -> MANIFEST_INVALID.response(message, detail);
+            case MANIFEST_UNVERIFIED -> MANIFEST_UNVERIFIED.response(message, detail);
             case MANIFEST_TOO_LARGE -> SIZE_INVALID.response(413, message, detail);
             case MANIFEST_UNKNOWN, TAG_DIGEST_MISMATCH -> MANIFEST_UNKNOWN.response(message, detail);
             case NAME_INVALID -> NAME_INVALID.response(message, detail);

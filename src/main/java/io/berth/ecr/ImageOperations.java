@@ -5,6 +5,7 @@ import static io.berth.platform.Jsonp.JSON;
 import io.berth.ecr.EcrApi.Call;
 import io.berth.registry.ImageListing;
 import io.berth.registry.ImageListing.ImageDetails;
+import io.berth.registry.ManifestParser;
 import io.berth.registry.Manifests;
 import io.berth.registry.Problem;
 import io.berth.registry.RegistryException;
@@ -163,7 +164,12 @@ public class ImageOperations {
         String digest = call.string("imageDigest");
         String mediaType = call.string("imageManifestMediaType");
         byte[] content = manifest.getBytes(StandardCharsets.UTF_8);
-        String contentDigest = io.berth.storage.Digest.sha256(content).toString();
+        String contentDigest;
+        try {
+            contentDigest = ManifestParser.parse(content, mediaType).digest("sha256").toString();
+        } catch (RegistryException e) {
+            throw RepositoryInput.invalid("imageManifest", e.getMessage());
+        }
         if (digest != null && !digest.equals(contentDigest)) {
             throw RepositoryInput.invalid("imageDigest", "the digest does not match the manifest");
         }

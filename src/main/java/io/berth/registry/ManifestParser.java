@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * Reads and validates manifests: Docker image manifest v2 schema 2 and manifest list, OCI image manifest and
- * image index (including artifacts). The bytes are never rewritten; this only looks at them.
+ * image index (including artifacts), and Docker's schema 1 ({@link DockerSchema1}). The bytes are never rewritten; this only looks at them.
  */
 public final class ManifestParser {
 
@@ -32,6 +32,9 @@ public final class ManifestParser {
      */
     public static ParsedManifest parse(byte[] content, String contentType) {
         JsonObject json = readObject(content);
+        if (DockerSchema1.isSchema1(json, normalize(contentType))) {
+            return DockerSchema1.parse(content, json, normalize(contentType));
+        }
         String declared = optionalString(json, "mediaType");
         String mediaType = resolveMediaType(json, declared, contentType);
 
@@ -51,14 +54,14 @@ public final class ManifestParser {
                 throw invalid("an index has no config or layers");
             }
             return new ParsedManifest(mediaType, null, List.of(), descriptors(json, "manifests"), subject,
-                    artifactType, annotations);
+                    artifactType, annotations, content);
         }
         if (json.containsKey("manifests")) {
             throw invalid("an image manifest has no manifests list");
         }
         Descriptor config = descriptor(json.get("config"), "config");
         return new ParsedManifest(mediaType, config, descriptors(json, "layers"), List.of(), subject, artifactType,
-                annotations);
+                annotations, content);
     }
 
     private static JsonObject readObject(byte[] content) {
@@ -82,9 +85,6 @@ public final class ManifestParser {
         if (mediaType == null) {
             // An OCI manifest may omit mediaType; tell the two OCI shapes apart by their fields.
             mediaType = json.containsKey("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
-        }
-        if (mediaType.equals(MediaTypes.DOCKER_SCHEMA1) || mediaType.equals(MediaTypes.DOCKER_SCHEMA1_SIGNED)) {
-            throw invalid("Docker manifest schema 1 is deprecated and not accepted; push schema 2 or OCI");
         }
         if (!MediaTypes.isManifest(mediaType)) {
             throw invalid("unsupported manifest media type " + mediaType);

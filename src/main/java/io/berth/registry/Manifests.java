@@ -89,15 +89,15 @@ public class Manifests {
             throw new RegistryException(Problem.MANIFEST_TOO_LARGE,
                     "manifest exceeds " + MAX_MANIFEST_BYTES + " bytes");
         }
-        Digest digest = Digest.sha256(content);
+        ParsedManifest manifest = ManifestParser.parse(content, contentType);
+        Digest digest = manifest.digest("sha256");
         if (ref instanceof Reference.ByDigest byDigest) {
-            digest = Digest.of(byDigest.digest().algorithm(), byDigest.digest().newMessageDigest().digest(content));
+            digest = manifest.digest(byDigest.digest().algorithm());
             if (!digest.equals(byDigest.digest())) {
                 throw new RegistryException(Problem.DIGEST_INVALID,
                         "manifest digest does not match the content", byDigest.digest().toString());
             }
         }
-        ParsedManifest manifest = ManifestParser.parse(content, contentType);
         Repository repository = repositories.lock(repositories.forPush(repositoryName, actor));
         cache.invalidate(repositoryName);
         long now = System.currentTimeMillis();
@@ -122,7 +122,7 @@ public class Manifests {
     public StoredManifest putImage(RepositoryName repositoryName, String tag, String mediaType, byte[] content,
                                    String actor) {
         Repository repository = repositories.lock(repositories.require(repositoryName));
-        Digest digest = Digest.sha256(content);
+        Digest digest = ManifestParser.parse(content, mediaType).digest("sha256");
         Image existing = reads.findImage(repository, digest.toString()).orElse(null);
         if (existing != null && (tag == null || tagsOf(existing).contains(tag))) {
             throw new RegistryException(Problem.IMAGE_ALREADY_EXISTS, "Image with digest '" + digest + "'"
@@ -168,9 +168,11 @@ public class Manifests {
             if (layer.isForeign()) {
                 continue;
             }
-            size += blobSizes.get(layer.digest());
+            long layerSize = blobSizes.get(layer.digest());
+            size += layerSize;
+            // A schema 1 manifest does not say its layers' sizes: the stored blobs do.
             references.add(new ImageReference(null, position++, ImageReference.Kind.LAYER,
-                    layer.digest().toString(), layer.size(), layer.mediaType()));
+                    layer.digest().toString(), layer.size() < 0 ? layerSize : layer.size(), layer.mediaType()));
         }
         Image image = new Image(repository.id(), digest.toString(), manifest, content, size, now, actor);
         em.persist(image);

@@ -10,6 +10,8 @@ public enum Problem {
     DIGEST_INVALID,
     MANIFEST_BLOB_UNKNOWN,
     MANIFEST_INVALID,
+    /** A signed (Docker schema 1) manifest whose signatures do not verify. */
+    MANIFEST_UNVERIFIED,
     MANIFEST_TOO_LARGE,
     MANIFEST_UNKNOWN,
     NAME_INVALID,

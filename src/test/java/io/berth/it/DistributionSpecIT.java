@@ -422,7 +422,7 @@ class DistributionSpecIT {
                 {"{\"schemaVersion\":2}", OCI_MANIFEST},
                 {good, DOCKER_MANIFEST},
                 {good, "application/vnd.example.unknown+json"},
-                {"{\"schemaVersion\":1,\"name\":\"x\"}", "application/vnd.docker.distribution.manifest.v1+prettyjws"}}) {
+                {"{\"schemaVersion\":1,\"name\":\"x\"}", "application/vnd.docker.distribution.manifest.v1+json"}}) {
             HttpResponse<String> response = registry.putManifest(name, "bad", bad[1], bad[0]);
             assertEquals(400, response.statusCode(), bad[0] + " as " + bad[1]);
             assertEquals("MANIFEST_INVALID", errorCode(response));

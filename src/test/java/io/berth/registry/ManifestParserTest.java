@@ -80,7 +80,7 @@ class ManifestParserTest {
         assertEquals(Problem.MANIFEST_INVALID, problem("not json", null));
         assertEquals(Problem.MANIFEST_INVALID, problem("[1,2]", null));
         assertEquals(Problem.MANIFEST_INVALID, problem("{}", MediaTypes.OCI_MANIFEST));
-        assertEquals(Problem.MANIFEST_INVALID, problem("{\"schemaVersion\":1}", MediaTypes.DOCKER_SCHEMA1_SIGNED));
+        assertEquals(Problem.MANIFEST_INVALID, problem("{\"schemaVersion\":1}", MediaTypes.DOCKER_SCHEMA1));
         assertEquals(Problem.MANIFEST_INVALID, problem(imageManifest(""), "application/x-unknown"));
         assertEquals(Problem.MANIFEST_INVALID, problem(imageManifest("").replace(LAYER, "sha256:xyz"), null));
         assertEquals(Problem.MANIFEST_INVALID, problem(imageManifest("").replace("\"size\":10", "\"size\":-1"),
