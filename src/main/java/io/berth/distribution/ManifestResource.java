@@ -3,6 +3,7 @@ package io.berth.distribution;
 import static io.berth.platform.Jsonp.JSON;
 
 import io.berth.audit.AuditEntry;
+import io.berth.registry.AcceptedTypes;
 import io.berth.registry.Manifests;
 import io.berth.registry.StoredManifest;
 import jakarta.inject.Inject;
@@ -35,7 +36,7 @@ public class ManifestResource {
     @Guarded("ecr:BatchGetImage")
     @GET
     public Response get(@PathParam("name") String name, @PathParam("reference") String reference) {
-        StoredManifest manifest = manifests.get(Callers.repository(request, name), reference, true,
+        StoredManifest manifest = manifests.get(Callers.repository(request, name), reference, accepted(), true,
                 Callers.actor(request));
         return headers(Response.ok(manifest.content()), manifest).build();
     }
@@ -43,9 +44,14 @@ public class ManifestResource {
     @Guarded("ecr:BatchGetImage")
     @HEAD
     public Response head(@PathParam("name") String name, @PathParam("reference") String reference) {
-        StoredManifest manifest = manifests.get(Callers.repository(request, name), reference, false,
+        StoredManifest manifest = manifests.get(Callers.repository(request, name), reference, accepted(), false,
                 Callers.actor(request));
         return headers(Response.ok(), manifest).build();
+    }
+
+    /** Every Accept line the client sent (skopeo sends one per type). */
+    private AcceptedTypes accepted() {
+        return AcceptedTypes.parse(java.util.Collections.list(request.getHeaders(HttpHeaders.ACCEPT)));
     }
 
     private static Response.ResponseBuilder headers(Response.ResponseBuilder response, StoredManifest manifest) {

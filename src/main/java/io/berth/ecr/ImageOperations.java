@@ -3,9 +3,11 @@ package io.berth.ecr;
 import static io.berth.platform.Jsonp.JSON;
 
 import io.berth.ecr.EcrApi.Call;
+import io.berth.registry.AcceptedTypes;
 import io.berth.registry.ImageListing;
 import io.berth.registry.ImageListing.ImageDetails;
 import io.berth.registry.ManifestParser;
+import io.berth.registry.ManifestConversions;
 import io.berth.registry.Manifests;
 import io.berth.registry.Problem;
 import io.berth.registry.RegistryException;
@@ -34,6 +36,9 @@ public class ImageOperations {
 
     @Inject
     Manifests manifests;
+
+    @Inject
+    ManifestConversions conversions;
 
     @Inject
     AccessControl accessControl;
@@ -120,15 +125,26 @@ public class ImageOperations {
         for (ImageId id : imageIds(call.input())) {
             try {
                 ImageDetails image = images.find(repository, id.digest(), id.tag());
-                if (accepted != null && !accepted.contains(image.mediaType())) {
+                StoredManifest manifest = new StoredManifest(image.digest(), image.mediaType(), image.manifest(),
+                        null);
+                if (accepted != null && id.digest() == null) {
+                    // By tag alone, as on /v2: converted to an accepted format where the image can be said in it.
+                    try {
+                        manifest = conversions.forClient(manifest, AcceptedTypes.parse(accepted));
+                    } catch (RegistryException cannotBeConverted) {
+                        failures.add(failure(id, "UnsupportedImageType", cannotBeConverted.getMessage()));
+                        continue;
+                    }
+                }
+                if (accepted != null && !AcceptedTypes.parse(accepted).accepts(manifest.mediaType())) {
                     failures.add(failure(id, "UnsupportedImageType", "The image's media type "
                             + image.mediaType() + " is not one of the accepted media types"));
                     continue;
                 }
                 found.add(EcrApi.repositoryIdentity(repository)
-                        .add("imageId", new ImageId(image.digest(), id.tag()).json())
-                        .add("imageManifest", new String(image.manifest(), StandardCharsets.UTF_8))
-                        .add("imageManifestMediaType", image.mediaType()));
+                        .add("imageId", new ImageId(manifest.digest(), id.tag()).json())
+                        .add("imageManifest", new String(manifest.content(), StandardCharsets.UTF_8))
+                        .add("imageManifestMediaType", manifest.mediaType()));
             } catch (RegistryException e) {
                 failures.add(failure(id, e));
             }

@@ -54,6 +54,9 @@ public class Manifests {
     @Inject
     ImageListing images;
 
+    @Inject
+    ManifestConversions conversions;
+
     /**
      * Stores a manifest under a tag or its digest. Everything it references must already be in the repository.
      * The repository row is locked for the rest of the transaction, so concurrent pushes of one tag apply one after
@@ -210,10 +213,13 @@ public class Manifests {
     }
 
     /**
-     * The manifest a reference names, from the cache when nothing changed since it was read. A {@code pull} (GET,
-     * not HEAD) fires ImagePulled and records the pull time, at most once a minute per image.
+     * The manifest a reference names, from the cache when nothing changed since it was read, in a format the client
+     * accepts: pulled by tag, it is converted when the client does not take the format it is stored in (see
+     * {@link ManifestConversions}); by digest, it is what that digest names. A {@code pull} (GET, not HEAD) fires
+     * ImagePulled (for the stored image) and records the pull time, at most once a minute per image.
      */
-    public StoredManifest get(RepositoryName repositoryName, String reference, boolean pull, String actor) {
+    public StoredManifest get(RepositoryName repositoryName, String reference, AcceptedTypes accepted, boolean pull,
+                              String actor) {
         ManifestCache.Entry entry = cache.get(repositoryName, reference);
         if (entry == null) {
             long generation = cache.generation(repositoryName);
@@ -230,7 +236,8 @@ public class Manifests {
                     entry.manifest().content().length, actor, now);
             metrics.pulled(entry.manifest().content().length);
         }
-        return entry.manifest();
+        boolean byTag = reference.indexOf(':') < 0; // a digest has its algorithm before a colon, a tag has no colon
+        return byTag ? conversions.forClient(entry.manifest(), accepted) : entry.manifest();
     }
 
     /** Deleting by digest removes the image and every tag on it; deleting by tag removes only the tag. */

@@ -40,6 +40,8 @@ class ImageFormatsIT {
     private static final String CREDS = "admin:" + RegistryHttp.ADMIN_PASSWORD;
     private static final String SCHEMA1 = "application/vnd.docker.distribution.manifest.v1+json";
     private static final String SCHEMA1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws";
+    private static final String DOCKER = "application/vnd.docker.distribution.manifest.v2+json";
+    private static final String OCI = "application/vnd.oci.image.manifest.v1+json";
     /** The gzip'd empty tar that schema 1 lists for a history entry without a layer. */
     private static final String EMPTY_LAYER =
             "sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4";
@@ -172,6 +174,87 @@ class ImageFormatsIT {
         assertEquals(201, unsigned.statusCode(), unsigned.body());
         assertEquals(SCHEMA1, REGISTRY.get("/v2/formats/bad/manifests/unsigned").headers()
                 .firstValue("Content-Type").orElseThrow());
+    }
+
+    @Test
+    void pulledByTagAnImageComesInTheFormatTheClientTakesAndByDigestAsStored() throws Exception {
+        Command.require("skopeo");
+        Path source = work.resolve("convert-source");
+        OciLayout layout = new OciLayout(source);
+        layout.index("v1", layout.image("converted " + source, "second layer"));
+        Path ociDigest = work.resolve("oci.digest");
+        run(work, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", CREDS, "--format", "oci",
+                "--digestfile", ociDigest.toString(), "oci:" + source + ":v1", "docker://" + HOST + "/formats/oci:v1");
+        String stored = Files.readString(ociDigest).trim();
+        JsonObject oci = json(REGISTRY.get("/v2/formats/oci/manifests/" + stored).body());
+
+        HttpResponse<String> docker = REGISTRY.get("/v2/formats/oci/manifests/v1", "Accept", DOCKER);
+        assertEquals(200, docker.statusCode(), docker.body());
+        assertEquals(DOCKER, docker.headers().firstValue("Content-Type").orElseThrow());
+        String converted = docker.headers().firstValue("Docker-Content-Digest").orElseThrow();
+        assertEquals(sha256(bytes(docker.body())), converted, "the digest of the bytes sent");
+        JsonObject manifest = json(docker.body());
+        assertEquals("application/vnd.docker.container.image.v1+json",
+                manifest.getJsonObject("config").getString("mediaType"));
+        assertEquals(oci.getJsonObject("config").getString("digest"),
+                manifest.getJsonObject("config").getString("digest"), "the same config");
+        for (int i = 0; i < 2; i++) {
+            String layer = manifest.getJsonArray("layers").getJsonObject(i).getString("digest");
+            assertEquals(oci.getJsonArray("layers").getJsonObject(i).getString("digest"), layer);
+            assertEquals("application/vnd.docker.image.rootfs.diff.tar.gzip",
+                    manifest.getJsonArray("layers").getJsonObject(i).getString("mediaType"));
+            assertEquals(layer, sha256(REGISTRY.getBytes("/v2/formats/oci/blobs/" + layer).body()),
+                    "the layer bytes are the same");
+        }
+        assertEquals(converted, REGISTRY.send("HEAD", "/v2/formats/oci/manifests/v1", null, "Accept", DOCKER)
+                .headers().firstValue("Docker-Content-Digest").orElseThrow(), "HEAD says what GET sends");
+        assertEquals(docker.body(), REGISTRY.get("/v2/formats/oci/manifests/v1", "Accept", DOCKER).body(),
+                "the same bytes every time");
+
+        // By digest: what the digest names, whatever the client takes; a converted digest names nothing stored.
+        HttpResponse<String> byDigest = REGISTRY.get("/v2/formats/oci/manifests/" + stored, "Accept", DOCKER);
+        assertEquals(OCI, byDigest.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(stored, byDigest.headers().firstValue("Docker-Content-Digest").orElseThrow());
+        assertEquals(404, REGISTRY.get("/v2/formats/oci/manifests/" + converted, "Accept", DOCKER).statusCode());
+
+        // A Docker schema 2 image, for a client that takes only OCI.
+        Path dockerDigest = work.resolve("docker.digest");
+        run(work, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", CREDS, "--format", "v2s2",
+                "--digestfile", dockerDigest.toString(), "oci:" + source + ":v1",
+                "docker://" + HOST + "/formats/docker:v1");
+        HttpResponse<String> asOci = REGISTRY.get("/v2/formats/docker/manifests/v1", "Accept", OCI);
+        assertEquals(OCI, asOci.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("application/vnd.oci.image.layer.v1.tar+gzip",
+                json(asOci.body()).getJsonArray("layers").getJsonObject(0).getString("mediaType"));
+
+        // ECR's BatchGetImage converts by tag, not by digest.
+        EcrClient ecr = AwsApis.ecr(REGISTRY.base, AwsApis.adminKey(REGISTRY.base));
+        var byTag = ecr.batchGetImage(r -> r.repositoryName("formats/oci").acceptedMediaTypes(DOCKER)
+                .imageIds(i -> i.imageTag("v1")));
+        assertEquals(DOCKER, byTag.images().get(0).imageManifestMediaType());
+        assertEquals(docker.body(), byTag.images().get(0).imageManifest());
+        assertEquals(converted, byTag.images().get(0).imageId().imageDigest());
+        var byStoredDigest = ecr.batchGetImage(r -> r.repositoryName("formats/oci").acceptedMediaTypes(DOCKER)
+                .imageIds(i -> i.imageDigest(stored)));
+        assertEquals("UnsupportedImageType", byStoredDigest.failures().get(0).failureCodeAsString());
+    }
+
+    @Test
+    void anImageDockerHasNoTypeForIsRefusedToADockerOnlyClient() {
+        String config = pushBlob("formats/zstd", bytes("{\"architecture\":\"amd64\",\"os\":\"linux\"}"));
+        String layer = pushBlob("formats/zstd", bytes("not really zstd"));
+        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI + "\",\"config\":{\"mediaType\":"
+                + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + config + "\",\"size\":37},"
+                + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+zstd\",\"digest\":\""
+                + layer + "\",\"size\":15}]}";
+        assertEquals(201, REGISTRY.send("PUT", "/v2/formats/zstd/manifests/v1", bytes(manifest), "Content-Type", OCI)
+                .statusCode());
+        HttpResponse<String> refused = REGISTRY.get("/v2/formats/zstd/manifests/v1", "Accept", DOCKER);
+        assertEquals(404, refused.statusCode());
+        JsonObject error = json(refused.body()).getJsonArray("errors").getJsonObject(0);
+        assertEquals("MANIFEST_UNKNOWN", error.getString("code"));
+        assertTrue(error.getString("message").contains("zstd"), error.getString("message"));
+        assertEquals(200, REGISTRY.get("/v2/formats/zstd/manifests/v1", "Accept", OCI).statusCode());
     }
 
     private static void assertRefused(String manifest, String code) {

@@ -1,0 +1,135 @@
+package io.berth.registry;
+
+import static io.berth.platform.Jsonp.JSON;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.berth.storage.Digest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Amazon ECR's manifest conversion on pull by tag: a client that does not take the format an image was pushed in gets
+ * it in one it takes, where the image can be said in it (ECR's user guide, "Image manifest format conversion"). A
+ * conversion is deterministic (same manifest, same bytes, same digest) and its {@code Docker-Content-Digest} is the
+ * digest of the bytes sent. Pulls by digest never convert: that digest names the stored bytes.
+ */
+@ApplicationScoped
+public class ManifestConversions {
+
+    /** OCI layer types and their Docker schema 2 names (the image spec's compatibility matrix). */
+    private static final Map<String, String> OCI_TO_DOCKER_LAYER = Map.of(
+            "application/vnd.oci.image.layer.v1.tar", "application/vnd.docker.image.rootfs.diff.tar",
+            "application/vnd.oci.image.layer.v1.tar+gzip", "application/vnd.docker.image.rootfs.diff.tar.gzip",
+            "application/vnd.oci.image.layer.nondistributable.v1.tar",
+            "application/vnd.docker.image.rootfs.foreign.diff.tar",
+            "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+            "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip");
+    private static final Map<String, String> DOCKER_TO_OCI_LAYER = new HashMap<>();
+
+    static {
+        OCI_TO_DOCKER_LAYER.forEach((oci, docker) -> DOCKER_TO_OCI_LAYER.put(docker, oci));
+        // Docker's zstd name (containers/image writes it) has an OCI counterpart; the way back has none.
+        DOCKER_TO_OCI_LAYER.put("application/vnd.docker.image.rootfs.diff.tar.zst",
+                "application/vnd.oci.image.layer.v1.tar+zstd");
+    }
+
+    private record Key(String storedDigest, String targetType) {
+    }
+
+    /** Conversions are pure functions of the stored bytes: cached by the stored digest, never invalidated. */
+    private final Cache<Key, StoredManifest> converted = Caffeine.newBuilder().maximumSize(10_000).build();
+
+    /**
+     * What a client pulling {@code stored} by tag gets: the stored manifest when it takes its format (or names
+     * none), else the stored manifest converted to a format it takes.
+     *
+     * @throws RegistryException MANIFEST_UNKNOWN when the client takes no format this manifest can be given in
+     */
+    public StoredManifest forClient(StoredManifest stored, AcceptedTypes accepted) {
+        if (accepted.accepts(stored.mediaType())) {
+            return stored;
+        }
+        String target = switch (stored.mediaType()) {
+            case MediaTypes.OCI_MANIFEST -> accepted.accepts(MediaTypes.DOCKER_MANIFEST) ? MediaTypes.DOCKER_MANIFEST
+                    : null;
+            case MediaTypes.DOCKER_MANIFEST -> accepted.accepts(MediaTypes.OCI_MANIFEST) ? MediaTypes.OCI_MANIFEST
+                    : null;
+            default -> null;
+        };
+        if (target == null) {
+            // ECR: "no translation available"; the client gets what is stored and decides.
+            return stored;
+        }
+        return converted.get(new Key(stored.digest(), target), key -> convert(stored, key.targetType()));
+    }
+
+    private static StoredManifest convert(StoredManifest stored, String target) {
+        ParsedManifest manifest = ManifestParser.parse(stored.content(), stored.mediaType());
+        byte[] content = target.equals(MediaTypes.DOCKER_MANIFEST) ? toDockerSchema2(manifest) : toOci(manifest);
+        return new StoredManifest(Digest.sha256(content).toString(), target, content, null);
+    }
+
+    /**
+     * An OCI image manifest as Docker schema 2: the config and layers relabelled, everything Docker's format has no
+     * place for (annotations, subject, artifactType) left out. An artifact, or a layer Docker has no type for (zstd,
+     * encrypted), cannot be said in it.
+     */
+    static byte[] toDockerSchema2(ParsedManifest manifest) {
+        if (manifest.artifactType() != null || !MediaTypes.OCI_CONFIG.equals(manifest.config().mediaType())) {
+            throw refused("it is an artifact (" + manifest.effectiveArtifactType() + "), not an image");
+        }
+        JsonArrayBuilder layers = JSON.createArrayBuilder();
+        for (Descriptor layer : manifest.layers()) {
+            String type = OCI_TO_DOCKER_LAYER.get(layer.mediaType());
+            if (type == null) {
+                throw refused("Docker schema 2 has no media type for its layer " + layer.digest() + " ("
+                        + layer.mediaType() + ")");
+            }
+            layers.add(descriptor(type, layer));
+        }
+        return JSON.createObjectBuilder().add("schemaVersion", 2).add("mediaType", MediaTypes.DOCKER_MANIFEST)
+                .add("config", descriptor(MediaTypes.DOCKER_CONFIG, manifest.config())).add("layers", layers)
+                .build().toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A Docker schema 2 manifest as an OCI image manifest: the config and layers relabelled (the config's bytes
+     * stay: OCI readers ignore the members Docker adds).
+     */
+    static byte[] toOci(ParsedManifest manifest) {
+        if (!MediaTypes.DOCKER_CONFIG.equals(manifest.config().mediaType())) {
+            throw refused("its config is " + manifest.config().mediaType() + ", not an image's");
+        }
+        JsonArrayBuilder layers = JSON.createArrayBuilder();
+        for (Descriptor layer : manifest.layers()) {
+            String type = DOCKER_TO_OCI_LAYER.get(layer.mediaType());
+            if (type == null) {
+                throw refused("OCI has no media type for its layer " + layer.digest() + " (" + layer.mediaType() + ")");
+            }
+            layers.add(descriptor(type, layer));
+        }
+        return JSON.createObjectBuilder().add("schemaVersion", 2).add("mediaType", MediaTypes.OCI_MANIFEST)
+                .add("config", descriptor(MediaTypes.OCI_CONFIG, manifest.config())).add("layers", layers)
+                .build().toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static JsonObjectBuilder descriptor(String mediaType, Descriptor descriptor) {
+        JsonObjectBuilder json = JSON.createObjectBuilder().add("mediaType", mediaType)
+                .add("size", descriptor.size()).add("digest", descriptor.digest().toString());
+        if (descriptor.urls() != null && !descriptor.urls().isEmpty()) {
+            json.add("urls", JSON.createArrayBuilder(List.copyOf(descriptor.urls())));
+        }
+        return json;
+    }
+
+    private static RegistryException refused(String why) {
+        return new RegistryException(Problem.MANIFEST_UNKNOWN,
+                "the manifest is not in a format the client accepts and cannot be converted: " + why);
+    }
+}
