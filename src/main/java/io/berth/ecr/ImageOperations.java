@@ -130,7 +130,8 @@ public class ImageOperations {
                 if (accepted != null && id.digest() == null) {
                     // By tag alone, as on /v2: converted to an accepted format where the image can be said in it.
                     try {
-                        manifest = conversions.forClient(manifest, AcceptedTypes.parse(accepted));
+                        manifest = conversions.forClient(repository, id.tag(), manifest,
+                                AcceptedTypes.parse(accepted));
                     } catch (RegistryException cannotBeConverted) {
                         failures.add(failure(id, "UnsupportedImageType", cannotBeConverted.getMessage()));
                         continue;

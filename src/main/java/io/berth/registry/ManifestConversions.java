@@ -5,9 +5,15 @@ import static io.berth.platform.Jsonp.JSON;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.berth.storage.Digest;
+import io.berth.storage.BlobStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +37,8 @@ public class ManifestConversions {
             "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
             "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip");
     private static final Map<String, String> DOCKER_TO_OCI_LAYER = new HashMap<>();
+    /** Who uploads the empty layer of schema 1 conversions, in the audit trail and events. */
+    private static final String CONVERTER = "berth:schema1-conversion";
 
     static {
         OCI_TO_DOCKER_LAYER.forEach((oci, docker) -> DOCKER_TO_OCI_LAYER.put(docker, oci));
@@ -39,40 +47,86 @@ public class ManifestConversions {
                 "application/vnd.oci.image.layer.v1.tar+zstd");
     }
 
-    private record Key(String storedDigest, String targetType) {
+    /** A schema 1 conversion names its repository and tag; the others depend on the stored bytes alone. */
+    private record Key(String storedDigest, String targetType, String repository, String tag) {
     }
 
-    /** Conversions are pure functions of the stored bytes: cached by the stored digest, never invalidated. */
+    /** Conversions are pure functions of what their key names: cached, never invalidated. */
     private final Cache<Key, StoredManifest> converted = Caffeine.newBuilder().maximumSize(10_000).build();
 
+    @Inject
+    BlobStore store;
+
+    @Inject
+    ManifestSigningKey signingKey;
+
+    @Inject
+    Blobs blobs;
+
+    @Inject
+    Uploads uploads;
+
     /**
-     * What a client pulling {@code stored} by tag gets: the stored manifest when it takes its format (or names
-     * none), else the stored manifest converted to a format it takes.
+     * What a client pulling {@code stored} by {@code tag} gets: the stored manifest when it takes its format (or
+     * names none), else the stored manifest converted to a format it takes: OCI and Docker schema 2 into each other,
+     * either into a signed Docker schema 1 manifest for a client that takes only that.
      *
      * @throws RegistryException MANIFEST_UNKNOWN when the client takes no format this manifest can be given in
      */
-    public StoredManifest forClient(StoredManifest stored, AcceptedTypes accepted) {
+    public StoredManifest forClient(RepositoryName repository, String tag, StoredManifest stored,
+                                    AcceptedTypes accepted) {
         if (accepted.accepts(stored.mediaType())) {
             return stored;
         }
-        String target = switch (stored.mediaType()) {
-            case MediaTypes.OCI_MANIFEST -> accepted.accepts(MediaTypes.DOCKER_MANIFEST) ? MediaTypes.DOCKER_MANIFEST
-                    : null;
-            case MediaTypes.DOCKER_MANIFEST -> accepted.accepts(MediaTypes.OCI_MANIFEST) ? MediaTypes.OCI_MANIFEST
-                    : null;
+        boolean image = MediaTypes.IMAGE_MANIFESTS.contains(stored.mediaType());
+        String other = switch (stored.mediaType()) {
+            case MediaTypes.OCI_MANIFEST -> MediaTypes.DOCKER_MANIFEST;
+            case MediaTypes.DOCKER_MANIFEST -> MediaTypes.OCI_MANIFEST;
             default -> null;
         };
-        if (target == null) {
-            // ECR: "no translation available"; the client gets what is stored and decides.
-            return stored;
+        if (other != null && accepted.accepts(other)) {
+            return converted.get(new Key(stored.digest(), other, null, null), key -> convert(stored, other));
         }
-        return converted.get(new Key(stored.digest(), target), key -> convert(stored, key.targetType()));
+        if (image && accepted.acceptsSchema1()) {
+            StoredManifest schema1 = converted.get(new Key(stored.digest(), MediaTypes.DOCKER_SCHEMA1_SIGNED,
+                    repository.toString(), tag), key -> toSchema1(repository, tag, stored));
+            if (new String(schema1.content(), StandardCharsets.UTF_8).contains(
+                    Schema1Conversion.EMPTY_LAYER_DIGEST.toString())) {
+                ensureEmptyLayer(repository);
+            }
+            return schema1;
+        }
+        // ECR: "no translation available"; the client gets what is stored and decides.
+        return stored;
     }
 
     private static StoredManifest convert(StoredManifest stored, String target) {
         ParsedManifest manifest = ManifestParser.parse(stored.content(), stored.mediaType());
         byte[] content = target.equals(MediaTypes.DOCKER_MANIFEST) ? toDockerSchema2(manifest) : toOci(manifest);
         return new StoredManifest(Digest.sha256(content).toString(), target, content, null);
+    }
+
+    private StoredManifest toSchema1(RepositoryName repository, String tag, StoredManifest stored) {
+        ParsedManifest manifest = ManifestParser.parse(stored.content(), stored.mediaType());
+        byte[] config;
+        try (InputStream in = store.open(manifest.config().digest(), 0, manifest.config().size())) {
+            config = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the config of " + stored.digest(), e);
+        }
+        Schema1Conversion.Payload payload = Schema1Conversion.payload(repository.name(), tag, manifest, config);
+        return new StoredManifest(Digest.sha256(payload.bytes()).toString(), MediaTypes.DOCKER_SCHEMA1_SIGNED,
+                Schema1Conversion.sign(payload, signingKey), null);
+    }
+
+    /** The empty layer a schema 1 manifest lists must be a blob of its repository, as Distribution makes it. */
+    private void ensureEmptyLayer(RepositoryName repository) {
+        try {
+            blobs.stat(repository, Schema1Conversion.EMPTY_LAYER_DIGEST);
+        } catch (RegistryException notThere) {
+            uploads.uploadWhole(repository, Schema1Conversion.EMPTY_LAYER_DIGEST,
+                    new ByteArrayInputStream(Schema1Conversion.EMPTY_LAYER), CONVERTER);
+        }
     }
 
     /**

@@ -237,7 +237,7 @@ public class Manifests {
             metrics.pulled(entry.manifest().content().length);
         }
         boolean byTag = reference.indexOf(':') < 0; // a digest has its algorithm before a colon, a tag has no colon
-        return byTag ? conversions.forClient(entry.manifest(), accepted) : entry.manifest();
+        return byTag ? conversions.forClient(repositoryName, reference, entry.manifest(), accepted) : entry.manifest();
     }
 
     /** Deleting by digest removes the image and every tag on it; deleting by tag removes only the tag. */

@@ -4,6 +4,7 @@ import static io.berth.it.Command.run;
 import static io.berth.it.RegistryHttp.bytes;
 import static io.berth.it.RegistryHttp.json;
 import static io.berth.it.RegistryHttp.sha256;
+import static io.berth.platform.Jsonp.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,9 +16,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.math.BigInteger;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.RSAPublicKeySpec;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -61,7 +69,7 @@ class ImageFormatsIT {
      * An OCI layout with one image whose config has the history that a schema 1 manifest is built from: two layers,
      * and an empty layer between them (schema 1 lists it as the gzip'd empty tar).
      */
-    private static OciLayout imageWithHistory(Path dir) {
+    static OciLayout imageWithHistory(Path dir) {
         OciLayout layout = new OciLayout(dir);
         String base = layout.image("base " + dir);
         String top = layout.image("top " + dir);
@@ -237,6 +245,85 @@ class ImageFormatsIT {
         var byStoredDigest = ecr.batchGetImage(r -> r.repositoryName("formats/oci").acceptedMediaTypes(DOCKER)
                 .imageIds(i -> i.imageDigest(stored)));
         assertEquals("UnsupportedImageType", byStoredDigest.failures().get(0).failureCodeAsString());
+    }
+
+    @Test
+    void aClientThatTakesOnlySchema1GetsASignedSchema1ManifestThatVerifies() throws Exception {
+        Command.require("skopeo");
+        Path source = work.resolve("legacy-source");
+        imageWithHistory(source);
+        Path digestFile = work.resolve("legacy.digest");
+        run(work, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", CREDS, "--format", "v2s2",
+                "--digestfile", digestFile.toString(), "oci:" + source + ":v1", "docker://" + HOST + "/formats/legacy:v1");
+        JsonObject stored = json(REGISTRY.get("/v2/formats/legacy/manifests/v1", "Accept", DOCKER).body());
+
+        for (String accept : List.of(SCHEMA1_SIGNED, "application/json", SCHEMA1 + ", " + SCHEMA1_SIGNED)) {
+            HttpResponse<String> legacy = REGISTRY.get("/v2/formats/legacy/manifests/v1", "Accept", accept);
+            assertEquals(200, legacy.statusCode(), legacy.body());
+            assertEquals(SCHEMA1_SIGNED, legacy.headers().firstValue("Content-Type").orElseThrow());
+            byte[] payload = verifiedJwsPayload(legacy.body());
+            assertEquals(sha256(payload), legacy.headers().firstValue("Docker-Content-Digest").orElseThrow(),
+                    "the digest of the payload without the signatures");
+            JsonObject manifest = json(new String(payload, StandardCharsets.UTF_8));
+            assertEquals("formats/legacy", manifest.getString("name"));
+            assertEquals("v1", manifest.getString("tag"));
+            var fsLayers = manifest.getJsonArray("fsLayers").getValuesAs(JsonObject.class).stream()
+                    .map(l -> l.getString("blobSum")).toList();
+            assertEquals(List.of(stored.getJsonArray("layers").getJsonObject(1).getString("digest"), EMPTY_LAYER,
+                    stored.getJsonArray("layers").getJsonObject(0).getString("digest")), fsLayers, "newest first");
+        }
+        HttpResponse<String> first = REGISTRY.get("/v2/formats/legacy/manifests/v1", "Accept", SCHEMA1_SIGNED);
+        assertEquals(first.body(), REGISTRY.get("/v2/formats/legacy/manifests/v1", "Accept", SCHEMA1_SIGNED).body(),
+                "the same bytes every time");
+        assertEquals(first.headers().firstValue("Docker-Content-Digest"), REGISTRY.send("HEAD",
+                "/v2/formats/legacy/manifests/v1", null, "Accept", SCHEMA1_SIGNED).headers()
+                .firstValue("Docker-Content-Digest"));
+        // The empty layer it lists is in the repository, byte for byte what Distribution serves.
+        HttpResponse<byte[]> empty = REGISTRY.getBytes("/v2/formats/legacy/blobs/" + EMPTY_LAYER);
+        assertEquals(200, empty.statusCode());
+        assertEquals(EMPTY_LAYER, sha256(empty.body()));
+        // An image without history cannot be said in schema 1.
+        Path plain = work.resolve("no-history");
+        OciLayout layout = new OciLayout(plain);
+        layout.index("v1", layout.image("no history " + plain));
+        run(work, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", CREDS, "--format", "v2s2",
+                "oci:" + plain + ":v1", "docker://" + HOST + "/formats/no-history:v1");
+        HttpResponse<String> refused = REGISTRY.get("/v2/formats/no-history/manifests/v1", "Accept",
+                SCHEMA1_SIGNED);
+        assertEquals(404, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("history"), refused.body());
+    }
+
+    /**
+     * Checks a libtrust JWS the way the format is described, with the JDK only: the payload is the manifest up to
+     * {@code formatLength} and {@code formatTail}, each signature an RS256 or ES256 signature of
+     * {@code protected.base64url(payload)} by the key in its header.
+     */
+    static byte[] verifiedJwsPayload(String manifest) throws Exception {
+        JsonObject json = json(manifest);
+        byte[] content = bytes(manifest);
+        byte[] payload = null;
+        Base64.Decoder url = Base64.getUrlDecoder();
+        for (JsonObject signature : json.getJsonArray("signatures").getValuesAs(JsonObject.class)) {
+            JsonObject format = json(new String(url.decode(signature.getString("protected")), StandardCharsets.UTF_8));
+            int length = format.getInt("formatLength");
+            byte[] tail = url.decode(format.getString("formatTail"));
+            payload = Arrays.copyOf(content, length + tail.length);
+            System.arraycopy(tail, 0, payload, length, tail.length);
+            JsonObject jwk = signature.getJsonObject("header").getJsonObject("jwk");
+            assertEquals("RS256", signature.getJsonObject("header").getString("alg"));
+            PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
+                    new BigInteger(1, url.decode(jwk.getString("n"))), new BigInteger(1, url.decode(jwk.getString("e")))));
+            Signature verifier = Signature.getInstance("SHA256withRSA");
+            verifier.initVerify(key);
+            verifier.update((signature.getString("protected") + "." + Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(payload)).getBytes(StandardCharsets.US_ASCII));
+            assertTrue(verifier.verify(url.decode(signature.getString("signature"))), "the signature verifies");
+        }
+        JsonObject withoutSignatures = JSON.createObjectBuilder(json).remove("signatures").build();
+        assertEquals(withoutSignatures, json(new String(payload, StandardCharsets.UTF_8)),
+                "the payload is the manifest without its signatures");
+        return payload;
     }
 
     @Test

@@ -205,6 +205,21 @@ class ScaleOutIT {
     }
 
     @Test
+    void everyInstanceSignsSchema1ConversionsWithTheSameKey() throws Exception {
+        Command.require("skopeo");
+        Path source = work.resolve("schema1-source");
+        ImageFormatsIT.imageWithHistory(source);
+        run(work, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", "admin:" + RegistryHttp.ADMIN_PASSWORD,
+                "--format", "v2s2", "oci:" + source + ":v1", "docker://127.0.0.1:5071/scale/legacy:v1");
+        String schema1 = "application/vnd.docker.distribution.manifest.v1+prettyjws";
+        HttpResponse<String> fromA = a.registry.get("/v2/scale/legacy/manifests/v1", "Accept", schema1);
+        assertEquals(schema1, fromA.headers().firstValue("Content-Type").orElseThrow(), fromA.body());
+        ImageFormatsIT.verifiedJwsPayload(fromA.body());
+        assertEquals(fromA.body(), b.registry.get("/v2/scale/legacy/manifests/v1", "Accept", schema1).body(),
+                "one key, shared through the database: the same bytes from either instance");
+    }
+
+    @Test
     void dockerPushesAndPullsThroughTheBalancer() throws Exception {
         try (DockerDaemon docker = DockerDaemon.start(work)) {
             Path context = Files.createDirectories(work.resolve("docker-context"));

@@ -32,6 +32,7 @@ class ManifestConversionsTest {
         return new String(manifest.content(), StandardCharsets.UTF_8);
     }
 
+    static final RepositoryName REPOSITORY = RepositoryName.parse("000000000000/team/app");
     final ManifestConversions conversions = new ManifestConversions();
 
     @Test
@@ -39,7 +40,7 @@ class ManifestConversionsTest {
         StoredManifest oci = stored(manifest(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_CONFIG,
                 "application/vnd.oci.image.layer.v1.tar+gzip", "\"annotations\":{\"x\":\"y\"},"),
                 MediaTypes.OCI_MANIFEST);
-        StoredManifest docker = conversions.forClient(oci, AcceptedTypes.parse(List.of(MediaTypes.DOCKER_MANIFEST)));
+        StoredManifest docker = conversions.forClient(REPOSITORY, "v1", oci, AcceptedTypes.parse(List.of(MediaTypes.DOCKER_MANIFEST)));
         assertEquals(MediaTypes.DOCKER_MANIFEST, docker.mediaType());
         assertEquals("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\",\"config\":"
                 + "{\"mediaType\":\"" + MediaTypes.DOCKER_CONFIG + "\",\"size\":7,\"digest\":\"" + CONFIG + "\"},"
@@ -50,7 +51,7 @@ class ManifestConversionsTest {
         assertArrayEquals(docker.content(), ManifestConversions.toDockerSchema2(
                 ManifestParser.parse(oci.content(), oci.mediaType())));
         // The client takes it back as OCI: the same layers and config.
-        StoredManifest back = conversions.forClient(docker, AcceptedTypes.parse(List.of(MediaTypes.OCI_MANIFEST)));
+        StoredManifest back = conversions.forClient(REPOSITORY, "v1", docker, AcceptedTypes.parse(List.of(MediaTypes.OCI_MANIFEST)));
         assertTrue(text(back).contains("\"application/vnd.oci.image.layer.v1.tar+gzip\""));
         assertTrue(text(back).contains(CONFIG));
     }
@@ -59,9 +60,9 @@ class ManifestConversionsTest {
     void whatTheClientTakesIsNotConverted() {
         StoredManifest oci = stored(manifest(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_CONFIG,
                 "application/vnd.oci.image.layer.v1.tar", ""), MediaTypes.OCI_MANIFEST);
-        assertSame(oci, conversions.forClient(oci, AcceptedTypes.ANY));
-        assertSame(oci, conversions.forClient(oci, AcceptedTypes.parse(List.of("*/*"))));
-        assertSame(oci, conversions.forClient(oci, AcceptedTypes.parse(List.of(MediaTypes.DOCKER_MANIFEST + ", "
+        assertSame(oci, conversions.forClient(REPOSITORY, "v1", oci, AcceptedTypes.ANY));
+        assertSame(oci, conversions.forClient(REPOSITORY, "v1", oci, AcceptedTypes.parse(List.of("*/*"))));
+        assertSame(oci, conversions.forClient(REPOSITORY, "v1", oci, AcceptedTypes.parse(List.of(MediaTypes.DOCKER_MANIFEST + ", "
                 + MediaTypes.OCI_MANIFEST + ";q=0.5"))));
     }
 
@@ -70,16 +71,16 @@ class ManifestConversionsTest {
         AcceptedTypes docker = AcceptedTypes.parse(List.of(MediaTypes.DOCKER_MANIFEST));
         StoredManifest zstd = stored(manifest(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_CONFIG,
                 "application/vnd.oci.image.layer.v1.tar+zstd", ""), MediaTypes.OCI_MANIFEST);
-        RegistryException refused = assertThrows(RegistryException.class, () -> conversions.forClient(zstd, docker));
+        RegistryException refused = assertThrows(RegistryException.class, () -> conversions.forClient(REPOSITORY, "v1", zstd, docker));
         assertEquals(Problem.MANIFEST_UNKNOWN, refused.problem());
         assertTrue(refused.getMessage().contains("tar+zstd"), refused.getMessage());
         StoredManifest artifact = stored(manifest(MediaTypes.OCI_MANIFEST, "application/vnd.example.sbom+json",
                 "application/vnd.oci.image.layer.v1.tar", ""), MediaTypes.OCI_MANIFEST);
-        assertThrows(RegistryException.class, () -> conversions.forClient(artifact, docker));
+        assertThrows(RegistryException.class, () -> conversions.forClient(REPOSITORY, "v1", artifact, docker));
         StoredManifest typedArtifact = stored(manifest(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_CONFIG,
                 "application/vnd.oci.image.layer.v1.tar", "\"artifactType\":\"application/vnd.example\","),
                 MediaTypes.OCI_MANIFEST);
-        assertThrows(RegistryException.class, () -> conversions.forClient(typedArtifact, docker));
+        assertThrows(RegistryException.class, () -> conversions.forClient(REPOSITORY, "v1", typedArtifact, docker));
     }
 
     @Test
