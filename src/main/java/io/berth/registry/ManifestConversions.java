@@ -9,6 +9,7 @@ import io.berth.storage.BlobStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -66,6 +67,9 @@ public class ManifestConversions {
     @Inject
     Uploads uploads;
 
+    @Inject
+    ManifestReads reads;
+
     /**
      * What a client pulling {@code stored} by {@code tag} gets: the stored manifest when it takes its format (or
      * names none), else the stored manifest converted to a format it takes: OCI and Docker schema 2 into each other,
@@ -77,6 +81,11 @@ public class ManifestConversions {
                                     AcceptedTypes accepted) {
         if (accepted.accepts(stored.mediaType())) {
             return stored;
+        }
+        if (MediaTypes.isIndex(stored.mediaType()) && (accepted.accepts(MediaTypes.OCI_MANIFEST)
+                || accepted.accepts(MediaTypes.DOCKER_MANIFEST) || accepted.acceptsSchema1())) {
+            // A client that takes no index at all gets the linux/amd64 image of it, as Distribution answers one.
+            return forClient(repository, tag, platformImage(repository, stored), accepted);
         }
         boolean image = MediaTypes.IMAGE_MANIFESTS.contains(stored.mediaType());
         String other = switch (stored.mediaType()) {
@@ -98,6 +107,20 @@ public class ManifestConversions {
         }
         // ECR: "no translation available"; the client gets what is stored and decides.
         return stored;
+    }
+
+    /** The first linux/amd64 manifest an index lists (Distribution's default platform). */
+    private StoredManifest platformImage(RepositoryName repository, StoredManifest index) {
+        JsonObject json = JSON.createReader(new ByteArrayInputStream(index.content())).readObject();
+        for (JsonObject entry : json.getJsonArray("manifests").getValuesAs(JsonObject.class)) {
+            JsonObject platform = entry.getJsonObject("platform");
+            if (platform != null && "linux".equals(platform.getString("os", null))
+                    && "amd64".equals(platform.getString("architecture", null))) {
+                return reads.find(repository, entry.getString("digest")).manifest();
+            }
+        }
+        throw new RegistryException(Problem.MANIFEST_UNKNOWN, "the client accepts no index, and the index lists no"
+                + " linux/amd64 image to give it instead");
     }
 
     private static StoredManifest convert(StoredManifest stored, String target) {

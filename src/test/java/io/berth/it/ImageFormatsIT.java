@@ -327,6 +327,33 @@ class ImageFormatsIT {
     }
 
     @Test
+    void aClientThatTakesNoIndexGetsTheLinuxAmd64ImageOfIt() throws Exception {
+        Command.require("skopeo");
+        Path source = work.resolve("index-source");
+        OciLayout layout = new OciLayout(source);
+        String arm64 = layout.imageFor("arm64", "arm64 " + source);
+        String amd64 = layout.image("amd64 " + source);
+        String index = layout.blob(RegistryHttp.OCI_INDEX, bytes("{\"schemaVersion\":2,\"mediaType\":\""
+                + RegistryHttp.OCI_INDEX + "\",\"manifests\":["
+                + arm64.replace("}", ",\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}") + ","
+                + amd64.replace("}", ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}") + "]}"));
+        layout.index("multi", index);
+        run(work, "skopeo", "copy", "--all", "--dest-tls-verify=false", "--dest-creds", CREDS,
+                "oci:" + source + ":multi", "docker://" + HOST + "/formats/multi:1");
+
+        HttpResponse<String> oci = REGISTRY.get("/v2/formats/multi/manifests/1", "Accept", OCI);
+        assertEquals(OCI, oci.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(OciLayout.digestOf(amd64), oci.headers().firstValue("Docker-Content-Digest").orElseThrow(),
+                "the amd64 image, as stored");
+        HttpResponse<String> docker = REGISTRY.get("/v2/formats/multi/manifests/1", "Accept", DOCKER);
+        assertEquals(DOCKER, docker.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(json(oci.body()).getJsonObject("config").getString("digest"),
+                json(docker.body()).getJsonObject("config").getString("digest"), "the amd64 image, converted");
+        assertEquals(RegistryHttp.OCI_INDEX, REGISTRY.get("/v2/formats/multi/manifests/1", "Accept",
+                RegistryHttp.OCI_INDEX + "," + OCI).headers().firstValue("Content-Type").orElseThrow());
+    }
+
+    @Test
     void anImageDockerHasNoTypeForIsRefusedToADockerOnlyClient() {
         String config = pushBlob("formats/zstd", bytes("{\"architecture\":\"amd64\",\"os\":\"linux\"}"));
         String layer = pushBlob("formats/zstd", bytes("not really zstd"));
