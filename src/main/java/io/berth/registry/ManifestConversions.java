@@ -82,6 +82,14 @@ public class ManifestConversions {
         if (accepted.accepts(stored.mediaType())) {
             return stored;
         }
+        if (MediaTypes.isIndex(stored.mediaType())) {
+            String otherIndex = stored.mediaType().equals(MediaTypes.OCI_INDEX) ? MediaTypes.DOCKER_MANIFEST_LIST
+                    : MediaTypes.OCI_INDEX;
+            if (accepted.accepts(otherIndex)) {
+                return converted.get(new Key(stored.digest(), otherIndex, repository.toString(), null),
+                        key -> convertIndex(repository, stored, otherIndex));
+            }
+        }
         if (MediaTypes.isIndex(stored.mediaType()) && (accepted.accepts(MediaTypes.OCI_MANIFEST)
                 || accepted.accepts(MediaTypes.DOCKER_MANIFEST) || accepted.acceptsSchema1())) {
             // A client that takes no index at all gets the linux/amd64 image of it, as Distribution answers one.
@@ -107,6 +115,72 @@ public class ManifestConversions {
         }
         // ECR: "no translation available"; the client gets what is stored and decides.
         return stored;
+    }
+
+    /**
+     * An OCI index as a Docker manifest list, or the other way round, child by child: each image converted to the
+     * list's own kind (and kept, so that its digest can be pulled), its platform carried over; a child that cannot be
+     * converted (an artifact such as an attestation, a zstd image) is left out, as a client of that format could not
+     * use it. Annotations, subject and artifactType have no place in a Docker list and are left out both ways.
+     */
+    private StoredManifest convertIndex(RepositoryName repository, StoredManifest index, String target) {
+        boolean toDocker = target.equals(MediaTypes.DOCKER_MANIFEST_LIST);
+        String childType = toDocker ? MediaTypes.DOCKER_MANIFEST : MediaTypes.OCI_MANIFEST;
+        JsonObject json = JSON.createReader(new ByteArrayInputStream(index.content())).readObject();
+        JsonArrayBuilder children = JSON.createArrayBuilder();
+        int kept = 0;
+        for (JsonObject entry : json.getJsonArray("manifests").getValuesAs(JsonObject.class)) {
+            StoredManifest child;
+            try {
+                child = reads.find(repository, entry.getString("digest")).manifest();
+            } catch (RegistryException missing) {
+                continue; // a sparse index's child that is not here
+            }
+            StoredManifest converted;
+            if (child.mediaType().equals(childType)) {
+                converted = child;
+            } else if (MediaTypes.IMAGE_MANIFESTS.contains(child.mediaType())) {
+                try {
+                    converted = convert(child, childType);
+                } catch (RegistryException cannotBeSaid) {
+                    continue;
+                }
+                keep(repository, child.digest(), converted);
+            } else {
+                continue;
+            }
+            JsonObjectBuilder descriptor = JSON.createObjectBuilder().add("mediaType", childType)
+                    .add("size", converted.content().length).add("digest", converted.digest());
+            if (entry.get("platform") instanceof JsonObject platform) {
+                JsonObjectBuilder carried = JSON.createObjectBuilder();
+                for (String member : List.of("architecture", "os", "os.version", "os.features", "variant")) {
+                    if (platform.containsKey(member)) {
+                        carried.add(member, platform.get(member));
+                    }
+                }
+                descriptor.add("platform", carried);
+            }
+            children.add(descriptor);
+            kept++;
+        }
+        if (kept == 0) {
+            throw refused("none of the images it lists can be given as " + childType);
+        }
+        byte[] content = JSON.createObjectBuilder().add("schemaVersion", 2).add("mediaType", target)
+                .add("manifests", children).build().toString().getBytes(StandardCharsets.UTF_8);
+        return new StoredManifest(Digest.sha256(content).toString(), target, content, null);
+    }
+
+    private void keep(RepositoryName repository, String sourceDigest, StoredManifest converted) {
+        try {
+            reads.keepConversion(repository, sourceDigest, converted);
+        } catch (RuntimeException e) {
+            try {
+                reads.find(repository, converted.digest()); // another request kept the same bytes first
+            } catch (RegistryException notKept) {
+                throw e;
+            }
+        }
     }
 
     /** The first linux/amd64 manifest an index lists (Distribution's default platform). */

@@ -23,12 +23,48 @@ public class ManifestReads {
     public ManifestCache.Entry find(RepositoryName repositoryName, String reference) {
         Repository repository = repositories.require(repositoryName);
         // A reference that can name nothing (neither a tag nor a digest) is just as unknown as a missing one.
-        Image image = Reference.tryParse(reference).flatMap(ref -> resolve(repository, ref)).orElseThrow(() ->
-                new RegistryException(Problem.MANIFEST_UNKNOWN, "manifest unknown to registry", reference));
+        Optional<Reference> parsed = Reference.tryParse(reference);
+        Image image = parsed.flatMap(ref -> resolve(repository, ref)).orElse(null);
+        if (image == null && parsed.orElse(null) instanceof Reference.ByDigest) {
+            Optional<ManifestCache.Entry> conversion = findConversion(repository, reference);
+            if (conversion.isPresent()) {
+                return conversion.get();
+            }
+        }
+        if (image == null) {
+            throw new RegistryException(Problem.MANIFEST_UNKNOWN, "manifest unknown to registry", reference);
+        }
         long recorded = image.lastPulledAt() == null ? 0 : image.lastPulledAt();
         return new ManifestCache.Entry(image.id(),
                 new StoredManifest(image.digest(), image.mediaType(), image.content(), image.subjectDigest()),
                 new AtomicLong(recorded));
+    }
+
+    /** A child of an index that was converted for a client (see {@link ManifestConversions}), pulled by its digest. */
+    private Optional<ManifestCache.Entry> findConversion(Repository repository, String digest) {
+        List<?> rows = em.createNativeQuery("SELECT source_image_id, media_type, content FROM converted_manifest"
+                        + " WHERE repository_id = ? AND digest = ?")
+                .setParameter(1, repository.id()).setParameter(2, digest).getResultList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Object[] row = (Object[]) rows.get(0);
+        return Optional.of(new ManifestCache.Entry(((Number) row[0]).longValue(),
+                new StoredManifest(digest, (String) row[1], (byte[]) row[2], null), new AtomicLong()));
+    }
+
+    /** Keeps a converted child of an index, once, for the pulls by its digest that follow. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void keepConversion(RepositoryName repositoryName, String sourceDigest, StoredManifest converted) {
+        Repository repository = repositories.require(repositoryName);
+        Image source = findImage(repository, sourceDigest).orElseThrow(() -> new RegistryException(
+                Problem.MANIFEST_UNKNOWN, "manifest unknown to registry", sourceDigest));
+        em.createNativeQuery("INSERT INTO converted_manifest (repository_id, digest, source_image_id, media_type,"
+                        + " content) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM converted_manifest"
+                        + " WHERE repository_id = ? AND digest = ?)")
+                .setParameter(1, repository.id()).setParameter(2, converted.digest()).setParameter(3, source.id())
+                .setParameter(4, converted.mediaType()).setParameter(5, converted.content())
+                .setParameter(6, repository.id()).setParameter(7, converted.digest()).executeUpdate();
     }
 
     /** Up to {@code max} tags after {@code last} (all when null), in lexical order, by the primary key's index. */

@@ -6,6 +6,7 @@ import static io.berth.it.RegistryHttp.json;
 import static io.berth.it.RegistryHttp.sha256;
 import static io.berth.platform.Jsonp.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.berth.registry.JwsSigner;
@@ -50,6 +51,7 @@ class ImageFormatsIT {
     private static final String SCHEMA1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws";
     private static final String DOCKER = "application/vnd.docker.distribution.manifest.v2+json";
     private static final String OCI = "application/vnd.oci.image.manifest.v1+json";
+    private static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
     /** The gzip'd empty tar that schema 1 lists for a history entry without a layer. */
     private static final String EMPTY_LAYER =
             "sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4";
@@ -327,17 +329,26 @@ class ImageFormatsIT {
     }
 
     @Test
-    void aClientThatTakesNoIndexGetsTheLinuxAmd64ImageOfIt() throws Exception {
+    void anIndexComesAsADockerListChildByChildOrAsItsLinuxAmd64ImageToAClientThatTakesNoIndex() throws Exception {
         Command.require("skopeo");
         Path source = work.resolve("index-source");
         OciLayout layout = new OciLayout(source);
         String arm64 = layout.imageFor("arm64", "arm64 " + source);
         String amd64 = layout.image("amd64 " + source);
+        // As buildx makes them: the images, and an attestation (an artifact) for the "unknown" platform.
+        String attestation = layout.artifact(amd64, "{\"attests\":\"" + OciLayout.digestOf(amd64) + "\"}");
         String index = layout.blob(RegistryHttp.OCI_INDEX, bytes("{\"schemaVersion\":2,\"mediaType\":\""
+                + RegistryHttp.OCI_INDEX + "\",\"manifests\":["
+                + arm64.replace("}", ",\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\","
+                + "\"variant\":\"v8\"}}") + ","
+                + amd64.replace("}", ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}") + ","
+                + attestation.replace("}", ",\"platform\":{\"architecture\":\"unknown\",\"os\":\"unknown\"}}")
+                + "]}"));
+        String imagesOnly = layout.blob(RegistryHttp.OCI_INDEX, bytes("{\"schemaVersion\":2,\"mediaType\":\""
                 + RegistryHttp.OCI_INDEX + "\",\"manifests\":["
                 + arm64.replace("}", ",\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}") + ","
                 + amd64.replace("}", ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}") + "]}"));
-        layout.index("multi", index);
+        layout.index("multi", index, "images", imagesOnly);
         run(work, "skopeo", "copy", "--all", "--dest-tls-verify=false", "--dest-creds", CREDS,
                 "oci:" + source + ":multi", "docker://" + HOST + "/formats/multi:1");
 
@@ -351,6 +362,51 @@ class ImageFormatsIT {
                 json(docker.body()).getJsonObject("config").getString("digest"), "the amd64 image, converted");
         assertEquals(RegistryHttp.OCI_INDEX, REGISTRY.get("/v2/formats/multi/manifests/1", "Accept",
                 RegistryHttp.OCI_INDEX + "," + OCI).headers().firstValue("Content-Type").orElseThrow());
+
+        // A client of Docker's lists gets one, child by child; the attestation has no Docker form and is left out.
+        HttpResponse<String> list = REGISTRY.get("/v2/formats/multi/manifests/1", "Accept", DOCKER_LIST, "Accept",
+                DOCKER);
+        assertEquals(DOCKER_LIST, list.headers().firstValue("Content-Type").orElseThrow(), list.body());
+        assertEquals(sha256(bytes(list.body())), list.headers().firstValue("Docker-Content-Digest").orElseThrow());
+        var children = json(list.body()).getJsonArray("manifests").getValuesAs(JsonObject.class);
+        assertEquals(List.of("arm64", "amd64"), children.stream()
+                .map(c -> c.getJsonObject("platform").getString("architecture")).toList());
+        assertEquals("v8", children.get(0).getJsonObject("platform").getString("variant"));
+        for (JsonObject child : children) {
+            assertEquals(DOCKER, child.getString("mediaType"));
+            // What the list names can be pulled by its digest: the converted image, kept.
+            HttpResponse<String> pulled = REGISTRY.get("/v2/formats/multi/manifests/" + child.getString("digest"),
+                    "Accept", DOCKER);
+            assertEquals(200, pulled.statusCode(), pulled.body());
+            assertEquals(DOCKER, pulled.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals(child.getString("digest"), sha256(bytes(pulled.body())));
+            assertEquals(child.getInt("size"), bytes(pulled.body()).length);
+        }
+        assertEquals(json(docker.body()), json(REGISTRY.get("/v2/formats/multi/manifests/"
+                + children.get(1).getString("digest")).body()), "the same conversion as the amd64 image by tag");
+        // The tag still names the stored index, and its images are still what was pushed.
+        assertEquals(OciLayout.digestOf(index), REGISTRY.send("HEAD", "/v2/formats/multi/manifests/1", null,
+                "Accept", RegistryHttp.OCI_INDEX).headers().firstValue("Docker-Content-Digest").orElseThrow());
+        assertEquals(OCI, REGISTRY.get("/v2/formats/multi/manifests/" + OciLayout.digestOf(amd64)).headers()
+                .firstValue("Content-Type").orElseThrow());
+
+        // And the other way: a Docker list (skopeo cannot make one of an index with an artifact either), for a
+        // client of OCI indexes.
+        run(work, "skopeo", "copy", "--all", "--format", "v2s2", "--dest-tls-verify=false", "--dest-creds", CREDS,
+                "oci:" + source + ":images", "docker://" + HOST + "/formats/list:1");
+        HttpResponse<String> storedList = REGISTRY.get("/v2/formats/list/manifests/1", "Accept", DOCKER_LIST);
+        assertEquals(DOCKER_LIST, storedList.headers().firstValue("Content-Type").orElseThrow(), "skopeo made a list");
+        HttpResponse<String> asIndex = REGISTRY.get("/v2/formats/list/manifests/1", "Accept",
+                RegistryHttp.OCI_INDEX + ", " + OCI);
+        assertNotEquals(storedList.headers().firstValue("Docker-Content-Digest"),
+                asIndex.headers().firstValue("Docker-Content-Digest"));
+        assertEquals(RegistryHttp.OCI_INDEX, asIndex.headers().firstValue("Content-Type").orElseThrow(),
+                asIndex.body());
+        for (JsonObject child : json(asIndex.body()).getJsonArray("manifests").getValuesAs(JsonObject.class)) {
+            assertEquals(OCI, child.getString("mediaType"));
+            assertEquals(OCI, REGISTRY.get("/v2/formats/list/manifests/" + child.getString("digest"), "Accept", OCI)
+                    .headers().firstValue("Content-Type").orElseThrow());
+        }
     }
 
     @Test
