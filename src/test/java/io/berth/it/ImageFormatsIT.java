@@ -126,6 +126,12 @@ class ImageFormatsIT {
         assertEquals(EMPTY_LAYER, manifest.getJsonArray("fsLayers").getJsonObject(1).getString("blobSum"));
         assertEquals(stored.body(), REGISTRY.get("/v2/formats/schema1/manifests/" + digest, "Accept",
                 SCHEMA1_SIGNED).body(), "by digest: the same bytes as pushed");
+        // ECR: no conversion from schema 1; a client of newer formats gets it as stored.
+        for (String newer : List.of(DOCKER, OCI)) {
+            HttpResponse<String> asStored = REGISTRY.get("/v2/formats/schema1/manifests/v1", "Accept", newer);
+            assertEquals(SCHEMA1_SIGNED, asStored.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals(stored.body(), asStored.body());
+        }
 
         Path back = work.resolve("schema1-back");
         run(work, "skopeo", "copy", "--src-tls-verify=false", "--src-creds", CREDS,
@@ -259,6 +265,11 @@ class ImageFormatsIT {
                 "--digestfile", digestFile.toString(), "oci:" + source + ":v1", "docker://" + HOST + "/formats/legacy:v1");
         JsonObject stored = json(REGISTRY.get("/v2/formats/legacy/manifests/v1", "Accept", DOCKER).body());
 
+        // The same image pushed as OCI converts to the same schema 1 manifest (same layers, same config bytes).
+        run(work, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", CREDS, "--format", "oci",
+                "oci:" + source + ":v1", "docker://" + HOST + "/formats/legacy:oci");
+        assertEquals(OCI, REGISTRY.get("/v2/formats/legacy/manifests/oci", "Accept", OCI).headers()
+                .firstValue("Content-Type").orElseThrow());
         for (String accept : List.of(SCHEMA1_SIGNED, "application/json", SCHEMA1 + ", " + SCHEMA1_SIGNED)) {
             HttpResponse<String> legacy = REGISTRY.get("/v2/formats/legacy/manifests/v1", "Accept", accept);
             assertEquals(200, legacy.statusCode(), legacy.body());
@@ -274,6 +285,13 @@ class ImageFormatsIT {
             assertEquals(List.of(stored.getJsonArray("layers").getJsonObject(1).getString("digest"), EMPTY_LAYER,
                     stored.getJsonArray("layers").getJsonObject(0).getString("digest")), fsLayers, "newest first");
         }
+        HttpResponse<String> fromOci = REGISTRY.get("/v2/formats/legacy/manifests/oci", "Accept", SCHEMA1_SIGNED);
+        assertEquals(SCHEMA1_SIGNED, fromOci.headers().firstValue("Content-Type").orElseThrow(), fromOci.body());
+        JsonObject ociPayload = json(new String(verifiedJwsPayload(fromOci.body()), StandardCharsets.UTF_8));
+        assertEquals("oci", ociPayload.getString("tag"));
+        assertEquals(json(new String(verifiedJwsPayload(REGISTRY.get("/v2/formats/legacy/manifests/v1", "Accept",
+                SCHEMA1_SIGNED).body()), StandardCharsets.UTF_8)).getJsonArray("history"),
+                ociPayload.getJsonArray("history"), "schema 2 and OCI give the same history");
         HttpResponse<String> first = REGISTRY.get("/v2/formats/legacy/manifests/v1", "Accept", SCHEMA1_SIGNED);
         assertEquals(first.body(), REGISTRY.get("/v2/formats/legacy/manifests/v1", "Accept", SCHEMA1_SIGNED).body(),
                 "the same bytes every time");
@@ -389,6 +407,13 @@ class ImageFormatsIT {
                 "Accept", RegistryHttp.OCI_INDEX).headers().firstValue("Docker-Content-Digest").orElseThrow());
         assertEquals(OCI, REGISTRY.get("/v2/formats/multi/manifests/" + OciLayout.digestOf(amd64)).headers()
                 .firstValue("Content-Type").orElseThrow());
+        // A kept conversion goes with its image.
+        assertEquals(202, REGISTRY.send("DELETE", "/v2/formats/multi/manifests/" + OciLayout.digestOf(index), null)
+                .statusCode());
+        assertEquals(202, REGISTRY.send("DELETE", "/v2/formats/multi/manifests/" + OciLayout.digestOf(amd64), null)
+                .statusCode());
+        assertEquals(404, REGISTRY.get("/v2/formats/multi/manifests/" + children.get(1).getString("digest"))
+                .statusCode());
 
         // And the other way: a Docker list (skopeo cannot make one of an index with an artifact either), for a
         // client of OCI indexes.
