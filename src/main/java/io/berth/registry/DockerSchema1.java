@@ -4,11 +4,9 @@ import static io.berth.platform.Jsonp.JSON;
 
 import io.berth.storage.Digest;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
@@ -78,7 +76,7 @@ final class DockerSchema1 {
         byte[] payload = signed ? verifiedPayload(content, json.get("signatures")) : content;
         JsonObject manifest = json;
         if (signed) {
-            manifest = readPayload(payload);
+            manifest = ManifestParser.readObject(payload);
             JsonObjectBuilder withoutSignatures = JSON.createObjectBuilder(json).remove("signatures");
             if (!manifest.equals(withoutSignatures.build())) {
                 throw invalid("the signed payload and the manifest around the signatures differ");
@@ -116,7 +114,7 @@ final class DockerSchema1 {
                 throw invalid("history[" + i + "].v1Compatibility is required");
             }
             try {
-                readPayload(compatibility.getString().getBytes(StandardCharsets.UTF_8));
+                ManifestParser.readObject(compatibility.getString().getBytes(StandardCharsets.UTF_8));
             } catch (RegistryException e) {
                 throw invalid("history[" + i + "].v1Compatibility is not a JSON object");
             }
@@ -248,21 +246,9 @@ final class DockerSchema1 {
 
     private static JsonObject readJson(byte[] bytes, String where) {
         try {
-            return readPayload(bytes);
+            return ManifestParser.readObject(bytes);
         } catch (RegistryException e) {
             throw unverified(where + " is not a JSON object");
-        }
-    }
-
-    private static JsonObject readPayload(byte[] bytes) {
-        try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(bytes))) {
-            JsonValue value = reader.readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw invalid("the signed payload is not a JSON object");
-            }
-            return value.asJsonObject();
-        } catch (JsonException e) {
-            throw invalid("the signed payload is not valid JSON");
         }
     }
 

@@ -4,8 +4,8 @@ import static io.berth.platform.Jsonp.JSON;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.berth.storage.Digest;
 import io.berth.storage.BlobStore;
+import io.berth.storage.Digest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -52,8 +52,12 @@ public class ManifestConversions {
     private record Key(String storedDigest, String targetType, String repository, String tag) {
     }
 
+    /** A converted manifest, and whether it lists schema 1's empty layer (which must be in the repository). */
+    private record Conversion(StoredManifest manifest, boolean listsEmptyLayer) {
+    }
+
     /** Conversions are pure functions of what their key names: cached, never invalidated. */
-    private final Cache<Key, StoredManifest> converted = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<Key, Conversion> converted = Caffeine.newBuilder().maximumSize(10_000).build();
 
     @Inject
     BlobStore store;
@@ -73,7 +77,8 @@ public class ManifestConversions {
     /**
      * What a client pulling {@code stored} by {@code tag} gets: the stored manifest when it takes its format (or
      * names none), else the stored manifest converted to a format it takes: OCI and Docker schema 2 into each other,
-     * either into a signed Docker schema 1 manifest for a client that takes only that.
+     * either into a signed Docker schema 1 manifest for a client that takes only that, an index into the other kind
+     * of index, or into its linux/amd64 image for a client that takes no index.
      *
      * @throws RegistryException MANIFEST_UNKNOWN when the client takes no format this manifest can be given in
      */
@@ -82,36 +87,33 @@ public class ManifestConversions {
         if (accepted.accepts(stored.mediaType())) {
             return stored;
         }
-        if (MediaTypes.isIndex(stored.mediaType())) {
-            String otherIndex = stored.mediaType().equals(MediaTypes.OCI_INDEX) ? MediaTypes.DOCKER_MANIFEST_LIST
+        String type = stored.mediaType();
+        if (MediaTypes.isIndex(type)) {
+            String otherIndex = type.equals(MediaTypes.OCI_INDEX) ? MediaTypes.DOCKER_MANIFEST_LIST
                     : MediaTypes.OCI_INDEX;
             if (accepted.accepts(otherIndex)) {
                 return converted.get(new Key(stored.digest(), otherIndex, repository.toString(), null),
-                        key -> convertIndex(repository, stored, otherIndex));
+                        key -> new Conversion(convertIndex(repository, stored, otherIndex), false)).manifest();
             }
-        }
-        if (MediaTypes.isIndex(stored.mediaType()) && (accepted.accepts(MediaTypes.OCI_MANIFEST)
-                || accepted.accepts(MediaTypes.DOCKER_MANIFEST) || accepted.acceptsSchema1())) {
-            // A client that takes no index at all gets the linux/amd64 image of it, as Distribution answers one.
-            return forClient(repository, tag, platformImage(repository, stored), accepted);
-        }
-        boolean image = MediaTypes.IMAGE_MANIFESTS.contains(stored.mediaType());
-        String other = switch (stored.mediaType()) {
-            case MediaTypes.OCI_MANIFEST -> MediaTypes.DOCKER_MANIFEST;
-            case MediaTypes.DOCKER_MANIFEST -> MediaTypes.OCI_MANIFEST;
-            default -> null;
-        };
-        if (other != null && accepted.accepts(other)) {
-            return converted.get(new Key(stored.digest(), other, null, null), key -> convert(stored, other));
-        }
-        if (image && accepted.acceptsSchema1()) {
-            StoredManifest schema1 = converted.get(new Key(stored.digest(), MediaTypes.DOCKER_SCHEMA1_SIGNED,
-                    repository.toString(), tag), key -> toSchema1(repository, tag, stored));
-            if (new String(schema1.content(), StandardCharsets.UTF_8).contains(
-                    Schema1Conversion.EMPTY_LAYER_DIGEST.toString())) {
-                ensureEmptyLayer(repository);
+            if (accepted.accepts(MediaTypes.OCI_MANIFEST) || accepted.accepts(MediaTypes.DOCKER_MANIFEST)
+                    || accepted.acceptsSchema1()) {
+                // A client that takes no index at all gets its linux/amd64 image, as Distribution answers one.
+                return forClient(repository, tag, platformImage(repository, stored), accepted);
             }
-            return schema1;
+        } else if (MediaTypes.IMAGE_MANIFESTS.contains(type)) {
+            String other = type.equals(MediaTypes.OCI_MANIFEST) ? MediaTypes.DOCKER_MANIFEST : MediaTypes.OCI_MANIFEST;
+            if (accepted.accepts(other)) {
+                return converted.get(new Key(stored.digest(), other, null, null),
+                        key -> new Conversion(convert(stored, other), false)).manifest();
+            }
+            if (accepted.acceptsSchema1()) {
+                Conversion schema1 = converted.get(new Key(stored.digest(), MediaTypes.DOCKER_SCHEMA1_SIGNED,
+                        repository.toString(), tag), key -> toSchema1(repository, tag, stored));
+                if (schema1.listsEmptyLayer()) {
+                    ensureEmptyLayer(repository); // every time: collection may have taken it since
+                }
+                return schema1.manifest();
+            }
         }
         // ECR: "no translation available"; the client gets what is stored and decides.
         return stored;
@@ -136,21 +138,21 @@ public class ManifestConversions {
             } catch (RegistryException missing) {
                 continue; // a sparse index's child that is not here
             }
-            StoredManifest converted;
+            StoredManifest asChild;
             if (child.mediaType().equals(childType)) {
-                converted = child;
+                asChild = child;
             } else if (MediaTypes.IMAGE_MANIFESTS.contains(child.mediaType())) {
                 try {
-                    converted = convert(child, childType);
+                    asChild = convert(child, childType);
                 } catch (RegistryException cannotBeSaid) {
                     continue;
                 }
-                keep(repository, child.digest(), converted);
+                keep(repository, child.digest(), asChild);
             } else {
                 continue;
             }
             JsonObjectBuilder descriptor = JSON.createObjectBuilder().add("mediaType", childType)
-                    .add("size", converted.content().length).add("digest", converted.digest());
+                    .add("size", asChild.content().length).add("digest", asChild.digest());
             if (entry.get("platform") instanceof JsonObject platform) {
                 JsonObjectBuilder carried = JSON.createObjectBuilder();
                 for (String member : List.of("architecture", "os", "os.version", "os.features", "variant")) {
@@ -203,7 +205,7 @@ public class ManifestConversions {
         return new StoredManifest(Digest.sha256(content).toString(), target, content, null);
     }
 
-    private StoredManifest toSchema1(RepositoryName repository, String tag, StoredManifest stored) {
+    private Conversion toSchema1(RepositoryName repository, String tag, StoredManifest stored) {
         ParsedManifest manifest = ManifestParser.parse(stored.content(), stored.mediaType());
         byte[] config;
         try (InputStream in = store.open(manifest.config().digest(), 0, manifest.config().size())) {
@@ -212,8 +214,9 @@ public class ManifestConversions {
             throw new UncheckedIOException("cannot read the config of " + stored.digest(), e);
         }
         Schema1Conversion.Payload payload = Schema1Conversion.payload(repository.name(), tag, manifest, config);
-        return new StoredManifest(Digest.sha256(payload.bytes()).toString(), MediaTypes.DOCKER_SCHEMA1_SIGNED,
-                Schema1Conversion.sign(payload, signingKey), null);
+        return new Conversion(new StoredManifest(Digest.sha256(payload.bytes()).toString(),
+                MediaTypes.DOCKER_SCHEMA1_SIGNED, Schema1Conversion.sign(payload, signingKey), null),
+                payload.listsEmptyLayer());
     }
 
     /** The empty layer a schema 1 manifest lists must be a blob of its repository, as Distribution makes it. */

@@ -64,7 +64,8 @@ public final class ManifestParser {
                 annotations, content);
     }
 
-    private static JsonObject readObject(byte[] content) {
+    /** A JSON object, or MANIFEST_INVALID. */
+    static JsonObject readObject(byte[] content) {
         try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(content))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {

@@ -201,8 +201,12 @@ class EcrApiIT {
         assertEquals(manifest, got.images().get(0).imageManifest());
         assertEquals(List.of("ImageNotFound", "ImageTagDoesNotMatchDigest"),
                 got.failures().stream().map(f -> f.failureCodeAsString()).toList());
-        assertEquals("UnsupportedImageType", ecr.batchGetImage(r -> r.repositoryName("ecr/lifecycle")
+        // By tag an image is converted to an accepted type (README, Formats); by digest it is what the digest names.
+        assertEquals(RegistryHttp.DOCKER_MANIFEST, ecr.batchGetImage(r -> r.repositoryName("ecr/lifecycle")
                 .acceptedMediaTypes(RegistryHttp.DOCKER_MANIFEST).imageIds(i -> i.imageTag("v1")))
+                .images().get(0).imageManifestMediaType());
+        assertEquals("UnsupportedImageType", ecr.batchGetImage(r -> r.repositoryName("ecr/lifecycle")
+                .acceptedMediaTypes(RegistryHttp.DOCKER_MANIFEST).imageIds(i -> i.imageDigest(digest)))
                 .failures().get(0).failureCodeAsString());
 
         // Retag by manifest, as `aws ecr put-image` does; the same tag again is ImageAlreadyExists.

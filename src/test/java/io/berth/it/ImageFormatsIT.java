@@ -180,6 +180,14 @@ class ImageFormatsIT {
                 + "\"}],\"history\""), key, "ES256"), "MANIFEST_INVALID");
         assertEquals(404, REGISTRY.get("/v2/formats/bad/manifests/v1").statusCode(), "nothing was stored");
 
+        // Pushed by digest, the digest is the payload's, not that of the bytes with their signatures.
+        HttpResponse<String> bySignedBytes = REGISTRY.send("PUT", "/v2/formats/bad/manifests/" + sha256(bytes(signed)),
+                bytes(signed), "Content-Type", SCHEMA1_SIGNED);
+        assertEquals(400, bySignedBytes.statusCode(), bySignedBytes.body());
+        assertEquals("DIGEST_INVALID", json(bySignedBytes.body()).getJsonArray("errors").getJsonObject(0)
+                .getString("code"));
+        assertEquals(201, REGISTRY.send("PUT", "/v2/formats/bad/manifests/" + sha256(bytes(payload)), bytes(signed),
+                "Content-Type", SCHEMA1_SIGNED).statusCode());
         HttpResponse<String> good = REGISTRY.send("PUT", "/v2/formats/bad/manifests/v1", bytes(signed),
                 "Content-Type", SCHEMA1_SIGNED);
         assertEquals(201, good.statusCode(), good.body());
