@@ -119,7 +119,8 @@ public class ImageOperations {
     JsonObjectBuilder batchGetImage(Call call) {
         RepositoryName repository = call.repository();
         accessControl.require(call.caller(), "ecr:BatchGetImage", repository, call.origin());
-        List<String> accepted = strings(call.input(), "acceptedMediaTypes");
+        List<String> acceptedTypes = strings(call.input(), "acceptedMediaTypes");
+        AcceptedTypes accepted = acceptedTypes == null ? null : AcceptedTypes.parse(acceptedTypes);
         JsonArrayBuilder found = JSON.createArrayBuilder();
         JsonArrayBuilder failures = JSON.createArrayBuilder();
         for (ImageId id : imageIds(call.input())) {
@@ -130,14 +131,13 @@ public class ImageOperations {
                 if (accepted != null && id.digest() == null) {
                     // By tag alone, as on /v2: converted to an accepted format where the image can be said in it.
                     try {
-                        manifest = conversions.forClient(repository, id.tag(), manifest,
-                                AcceptedTypes.parse(accepted));
+                        manifest = conversions.forClient(repository, id.tag(), manifest, accepted);
                     } catch (RegistryException cannotBeConverted) {
                         failures.add(failure(id, "UnsupportedImageType", cannotBeConverted.getMessage()));
                         continue;
                     }
                 }
-                if (accepted != null && !AcceptedTypes.parse(accepted).accepts(manifest.mediaType())) {
+                if (accepted != null && !accepted.accepts(manifest.mediaType())) {
                     failures.add(failure(id, "UnsupportedImageType", "The image's media type "
                             + image.mediaType() + " is not one of the accepted media types"));
                     continue;

@@ -128,7 +128,7 @@ public class ManifestConversions {
     private StoredManifest convertIndex(RepositoryName repository, StoredManifest index, String target) {
         boolean toDocker = target.equals(MediaTypes.DOCKER_MANIFEST_LIST);
         String childType = toDocker ? MediaTypes.DOCKER_MANIFEST : MediaTypes.OCI_MANIFEST;
-        JsonObject json = JSON.createReader(new ByteArrayInputStream(index.content())).readObject();
+        JsonObject json = ManifestParser.readObject(index.content());
         JsonArrayBuilder children = JSON.createArrayBuilder();
         int kept = 0;
         for (JsonObject entry : json.getJsonArray("manifests").getValuesAs(JsonObject.class)) {
@@ -187,7 +187,7 @@ public class ManifestConversions {
 
     /** The first linux/amd64 manifest an index lists (Distribution's default platform). */
     private StoredManifest platformImage(RepositoryName repository, StoredManifest index) {
-        JsonObject json = JSON.createReader(new ByteArrayInputStream(index.content())).readObject();
+        JsonObject json = ManifestParser.readObject(index.content());
         for (JsonObject entry : json.getJsonArray("manifests").getValuesAs(JsonObject.class)) {
             JsonObject platform = entry.getJsonObject("platform");
             if (platform != null && "linux".equals(platform.getString("os", null))

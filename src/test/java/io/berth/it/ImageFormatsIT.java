@@ -25,6 +25,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.RSAPublicKeySpec;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -96,6 +97,17 @@ class ImageFormatsIT {
         return layout;
     }
 
+    /** skopeo copies a tag of an OCI layout to {@code destination} here; the digest it pushed. */
+    private static String push(Path layout, String tag, String destination, String... options) throws IOException {
+        Path digestFile = Files.createTempFile(work, "pushed-", ".digest");
+        List<String> command = new ArrayList<>(List.of("skopeo", "copy", "--dest-tls-verify=false", "--dest-creds",
+                CREDS, "--digestfile", digestFile.toString()));
+        command.addAll(List.of(options));
+        command.addAll(List.of("oci:" + layout + ":" + tag, "docker://" + HOST + "/" + destination));
+        run(work, command.toArray(String[]::new));
+        return Files.readString(digestFile).trim();
+    }
+
     private static byte[] readBlob(Path layout, String digest) {
         try {
             return Files.readAllBytes(layout.resolve("blobs/sha256/" + digest.substring("sha256:".length())));
@@ -109,11 +121,7 @@ class ImageFormatsIT {
         Command.require("skopeo");
         Path source = work.resolve("schema1-source");
         imageWithHistory(source);
-        Path digestFile = work.resolve("schema1.digest");
-        run(work, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", CREDS, "--format", "v2s1",
-                "--digestfile", digestFile.toString(), "oci:" + source + ":v1",
-                "docker://" + HOST + "/formats/schema1:v1");
-        String digest = Files.readString(digestFile).trim();
+        String digest = push(source, "v1", "formats/schema1:v1", "--format", "v2s1");
 
         HttpResponse<String> stored = REGISTRY.get("/v2/formats/schema1/manifests/v1", "Accept", SCHEMA1_SIGNED);
         assertEquals(200, stored.statusCode(), stored.body());
@@ -206,10 +214,7 @@ class ImageFormatsIT {
         Path source = work.resolve("convert-source");
         OciLayout layout = new OciLayout(source);
         layout.index("v1", layout.image("converted " + source, "second layer"));
-        Path ociDigest = work.resolve("oci.digest");
-        run(work, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", CREDS, "--format", "oci",
-                "--digestfile", ociDigest.toString(), "oci:" + source + ":v1", "docker://" + HOST + "/formats/oci:v1");
-        String stored = Files.readString(ociDigest).trim();
+        String stored = push(source, "v1", "formats/oci:v1", "--format", "oci");
         JsonObject oci = json(REGISTRY.get("/v2/formats/oci/manifests/" + stored).body());
 
         HttpResponse<String> docker = REGISTRY.get("/v2/formats/oci/manifests/v1", "Accept", DOCKER);
@@ -242,10 +247,7 @@ class ImageFormatsIT {
         assertEquals(404, REGISTRY.get("/v2/formats/oci/manifests/" + converted, "Accept", DOCKER).statusCode());
 
         // A Docker schema 2 image, for a client that takes only OCI.
-        Path dockerDigest = work.resolve("docker.digest");
-        run(work, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", CREDS, "--format", "v2s2",
-                "--digestfile", dockerDigest.toString(), "oci:" + source + ":v1",
-                "docker://" + HOST + "/formats/docker:v1");
+        push(source, "v1", "formats/docker:v1", "--format", "v2s2");
         HttpResponse<String> asOci = REGISTRY.get("/v2/formats/docker/manifests/v1", "Accept", OCI);
         assertEquals(OCI, asOci.headers().firstValue("Content-Type").orElseThrow());
         assertEquals("application/vnd.oci.image.layer.v1.tar+gzip",
@@ -268,14 +270,11 @@ class ImageFormatsIT {
         Command.require("skopeo");
         Path source = work.resolve("legacy-source");
         imageWithHistory(source);
-        Path digestFile = work.resolve("legacy.digest");
-        run(work, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", CREDS, "--format", "v2s2",
-                "--digestfile", digestFile.toString(), "oci:" + source + ":v1", "docker://" + HOST + "/formats/legacy:v1");
+        push(source, "v1", "formats/legacy:v1", "--format", "v2s2");
         JsonObject stored = json(REGISTRY.get("/v2/formats/legacy/manifests/v1", "Accept", DOCKER).body());
 
         // The same image pushed as OCI converts to the same schema 1 manifest (same layers, same config bytes).
-        run(work, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", CREDS, "--format", "oci",
-                "oci:" + source + ":v1", "docker://" + HOST + "/formats/legacy:oci");
+        push(source, "v1", "formats/legacy:oci", "--format", "oci");
         assertEquals(OCI, REGISTRY.get("/v2/formats/legacy/manifests/oci", "Accept", OCI).headers()
                 .firstValue("Content-Type").orElseThrow());
         for (String accept : List.of(SCHEMA1_SIGNED, "application/json", SCHEMA1 + ", " + SCHEMA1_SIGNED)) {
@@ -314,8 +313,7 @@ class ImageFormatsIT {
         Path plain = work.resolve("no-history");
         OciLayout layout = new OciLayout(plain);
         layout.index("v1", layout.image("no history " + plain));
-        run(work, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", CREDS, "--format", "v2s2",
-                "oci:" + plain + ":v1", "docker://" + HOST + "/formats/no-history:v1");
+        push(plain, "v1", "formats/no-history:v1", "--format", "v2s2");
         HttpResponse<String> refused = REGISTRY.get("/v2/formats/no-history/manifests/v1", "Accept",
                 SCHEMA1_SIGNED);
         assertEquals(404, refused.statusCode(), refused.body());
@@ -375,8 +373,7 @@ class ImageFormatsIT {
                 + arm64.replace("}", ",\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}") + ","
                 + amd64.replace("}", ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}") + "]}"));
         layout.index("multi", index, "images", imagesOnly);
-        run(work, "skopeo", "copy", "--all", "--dest-tls-verify=false", "--dest-creds", CREDS,
-                "oci:" + source + ":multi", "docker://" + HOST + "/formats/multi:1");
+        push(source, "multi", "formats/multi:1", "--all");
 
         HttpResponse<String> oci = REGISTRY.get("/v2/formats/multi/manifests/1", "Accept", OCI);
         assertEquals(OCI, oci.headers().firstValue("Content-Type").orElseThrow());
@@ -425,8 +422,7 @@ class ImageFormatsIT {
 
         // And the other way: a Docker list (skopeo cannot make one of an index with an artifact either), for a
         // client of OCI indexes.
-        run(work, "skopeo", "copy", "--all", "--format", "v2s2", "--dest-tls-verify=false", "--dest-creds", CREDS,
-                "oci:" + source + ":images", "docker://" + HOST + "/formats/list:1");
+        push(source, "images", "formats/list:1", "--all", "--format", "v2s2");
         HttpResponse<String> storedList = REGISTRY.get("/v2/formats/list/manifests/1", "Accept", DOCKER_LIST);
         assertEquals(DOCKER_LIST, storedList.headers().firstValue("Content-Type").orElseThrow(), "skopeo made a list");
         HttpResponse<String> asIndex = REGISTRY.get("/v2/formats/list/manifests/1", "Accept",
