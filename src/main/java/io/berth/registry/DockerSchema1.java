@@ -43,6 +43,9 @@ final class DockerSchema1 {
     /** The media type schema 1 layers have when a descriptor must name one (Distribution's constant). */
     static final String LAYER = "application/vnd.docker.container.image.rootfs.diff+x-gtar";
 
+    /** More signatures than any signer writes (Docker and skopeo write one). */
+    static final int MAX_SIGNATURES = 16;
+
     /** JWS algorithm → the JCA signature that checks it; ECDSA signatures are R || S, as JWS writes them. */
     private static final Map<String, String> ALGORITHMS = Map.of(
             "ES256", "SHA256withECDSAinP1363Format", "ES384", "SHA384withECDSAinP1363Format",
@@ -130,6 +133,10 @@ final class DockerSchema1 {
     private static byte[] verifiedPayload(byte[] content, JsonValue value) {
         if (!(value instanceof JsonArray signatures) || signatures.isEmpty()) {
             throw unverified("signatures must be a non-empty array");
+        }
+        if (signatures.size() > MAX_SIGNATURES) {
+            // Each costs a public-key operation; a push must not buy minutes of CPU with one manifest.
+            throw unverified("at most " + MAX_SIGNATURES + " signatures");
         }
         record Jws(String protectedHeader, JsonObject header, byte[] signature) {
         }

@@ -12,6 +12,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -207,9 +208,16 @@ public class ManifestConversions {
 
     private Conversion toSchema1(RepositoryName repository, String tag, StoredManifest stored) {
         ParsedManifest manifest = ManifestParser.parse(stored.content(), stored.mediaType());
+        long size = manifest.config().size();
+        if (size > Manifests.MAX_MANIFEST_BYTES) {
+            // Its history goes into the manifest: a config larger than a manifest may be cannot fit.
+            throw refused("its config is larger than " + Manifests.MAX_MANIFEST_BYTES + " bytes");
+        }
         byte[] config;
-        try (InputStream in = store.open(manifest.config().digest(), 0, manifest.config().size())) {
+        try (InputStream in = store.open(manifest.config().digest(), 0, size)) {
             config = in.readAllBytes();
+        } catch (EOFException e) {
+            throw refused("its config is shorter than its descriptor says");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the config of " + stored.digest(), e);
         }

@@ -79,6 +79,11 @@ class DockerSchema1Test {
         String twice = JwsSigner.addSignature(JwsSigner.sign(payload, ec("secp256r1"), "ES256"), payload,
                 ec("secp256r1"), "ES256");
         assertEquals(MediaTypes.DOCKER_SCHEMA1_SIGNED, parse(twice, "application/json").mediaType());
+        String many = JwsSigner.sign(payload, ec("secp256r1"), "ES256");
+        for (int i = 0; i < DockerSchema1.MAX_SIGNATURES; i++) {
+            many = JwsSigner.addSignature(many, payload, ec("secp256r1"), "ES256");
+        }
+        assertEquals(Problem.MANIFEST_UNVERIFIED, problem(many, null), "no more than a bounded number of signatures");
     }
 
     @Test

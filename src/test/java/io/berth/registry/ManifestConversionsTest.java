@@ -84,6 +84,17 @@ class ManifestConversionsTest {
     }
 
     @Test
+    void aConfigLargerThanAManifestIsNotReadForSchema1() {
+        StoredManifest huge = stored(manifest(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_CONFIG,
+                "application/vnd.oci.image.layer.v1.tar+gzip", "").replace("\"size\":7", "\"size\":5000000000"),
+                MediaTypes.OCI_MANIFEST);
+        RegistryException refused = assertThrows(RegistryException.class, () -> conversions.forClient(REPOSITORY,
+                "v1", huge, AcceptedTypes.parse(List.of(MediaTypes.DOCKER_SCHEMA1_SIGNED))));
+        assertEquals(Problem.MANIFEST_UNKNOWN, refused.problem());
+        assertTrue(refused.getMessage().contains("config is larger"), refused.getMessage());
+    }
+
+    @Test
     void acceptLinesAreListsWithParameters() {
         AcceptedTypes accepted = AcceptedTypes.parse(List.of(MediaTypes.OCI_MANIFEST,
                 MediaTypes.DOCKER_MANIFEST + " ; q=0.9, application/json"));
